@@ -1,0 +1,142 @@
+//! The `decide` function: what designated approvers do through their mailed links, and what
+//! internal approvers do through the API.
+
+use std::sync::Arc;
+
+use crate::config::Links;
+use crate::domain::identity::Caller;
+use crate::domain::ids::RequestId;
+use crate::domain::request::{AccessRequest, Decision, Status};
+use crate::domain::subscription::Owner;
+use crate::domain::token::{ApprovalToken, TokenError};
+use crate::ports::{Clock, EventBus, RequestStore, SubscriptionStore};
+
+use super::{event_for, publish_logged, AppError};
+
+pub struct Decider {
+    pub requests: Arc<dyn RequestStore>,
+    pub subscriptions: Arc<dyn SubscriptionStore>,
+    pub bus: Arc<dyn EventBus>,
+    pub clock: Arc<dyn Clock>,
+    pub links: Links,
+}
+
+/// Why a link was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error("the link belongs to another request")]
+    OtherRequest,
+    #[error("the link's approver is not a designated approver of the request")]
+    NotApprover,
+}
+
+/// An approver's error: a refused link, or anything else the use case can return.
+#[derive(Debug, thiserror::Error)]
+pub enum ApproverError {
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<crate::ports::PortError> for ApproverError {
+    fn from(error: crate::ports::PortError) -> Self {
+        ApproverError::App(error.into())
+    }
+}
+
+/// What an approver's link opens: the request, who the approver is, and the token to reuse.
+pub struct ApproverContext {
+    pub request: AccessRequest,
+    pub approver: Owner,
+    pub token: String,
+}
+
+/// A pending request listed for an approver, with a fresh link of its own.
+pub struct PendingEntry {
+    pub request: AccessRequest,
+    pub token: String,
+}
+
+impl Decider {
+    fn verify(&self, token: &str) -> Result<ApprovalToken, LinkError> {
+        Ok(ApprovalToken::verify(token, &self.links.token_key, self.clock.now())?)
+    }
+
+    /// Opens the request a link names. Reading changes nothing.
+    pub async fn open(&self, id: RequestId, token: &str) -> Result<ApproverContext, ApproverError> {
+        let claims = self.verify(token)?;
+        if claims.request_id != id {
+            return Err(LinkError::OtherRequest.into());
+        }
+        let request = self
+            .requests
+            .get_request(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))?;
+        let approver = request
+            .approvers
+            .iter()
+            .find(|owner| owner.email == claims.approver)
+            .cloned()
+            .ok_or(LinkError::NotApprover)?;
+        Ok(ApproverContext { request, approver, token: token.to_owned() })
+    }
+
+    /// Lists the pending requests of the subscription the link's request belongs to, for which
+    /// the link's approver is a designated approver, each with its own link.
+    pub async fn pending(&self, token: &str) -> Result<(Owner, Vec<PendingEntry>), ApproverError> {
+        let claims = self.verify(token)?;
+        let context = self.open(claims.request_id, token).await?;
+        let now = self.clock.now();
+        let pending = self.requests.pending_for_subscription(&context.request.subscription_id).await?;
+        let entries = pending
+            .into_iter()
+            .filter(|request| request.status_at(now) == Status::CustomerNotified && request.is_approver(&claims.approver))
+            .map(|request| {
+                let token = ApprovalToken {
+                    request_id: request.request_id,
+                    approver: claims.approver.clone(),
+                    expires_at: request.expires_at + chrono::TimeDelta::seconds(request.access_duration_seconds),
+                }
+                .sign(&self.links.token_key);
+                PendingEntry { request, token }
+            })
+            .collect();
+        Ok((context.approver, entries))
+    }
+
+    /// Approves or denies a request on behalf of the link's approver.
+    pub async fn decide(&self, id: RequestId, token: &str, decision: Decision) -> Result<ApproverContext, ApproverError> {
+        let context = self.open(id, token).await?;
+        let transition = context.request.decide(&context.approver.email, decision, self.clock.now()).map_err(AppError::from)?;
+        self.requests.apply(&transition).await?;
+        tracing::info!(request_id = %id, status = %transition.request.status, "customer decision recorded");
+        publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
+        Ok(ApproverContext { request: transition.request, ..context })
+    }
+
+    /// Ends approved access early on behalf of the link's approver.
+    pub async fn revoke(&self, id: RequestId, token: &str) -> Result<ApproverContext, ApproverError> {
+        let context = self.open(id, token).await?;
+        let reason = Some(format!("revoked by {}", context.approver.email));
+        let transition = context.request.revoke(&context.approver.email, reason, self.clock.now()).map_err(AppError::from)?;
+        self.requests.apply(&transition).await?;
+        tracing::info!(request_id = %id, "access revoked");
+        publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
+        Ok(ApproverContext { request: transition.request, ..context })
+    }
+
+    /// Records an internal approver's decision on a request that the JIT policy held back.
+    pub async fn decide_internally(&self, caller: &Caller, id: RequestId, approve: bool, reason: Option<String>) -> Result<AccessRequest, AppError> {
+        let request = self.requests.get_request(id).await?.ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))?;
+        let subscription = self.subscriptions.get_subscription(&request.subscription_id).await?;
+        let transition = request.decide_internally(caller, approve, reason, subscription.as_ref(), self.clock.now())?;
+        self.requests.apply(&transition).await?;
+        tracing::info!(request_id = %id, status = %transition.request.status, "internal decision recorded");
+        publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
+        Ok(transition.request)
+    }
+}

@@ -1,0 +1,94 @@
+//! The `notify` function: mails designated approvers when a request reaches them, and the
+//! requester when their request reaches an outcome.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+
+use crate::config::Links;
+use crate::domain::audit::{system_actor, Operation};
+use crate::domain::events::StatusChanged;
+use crate::domain::request::{AccessRequest, Status};
+use crate::domain::token::ApprovalToken;
+use crate::ports::{Clock, DeliveryLedger, Mailer, OutgoingMail, RequestStore};
+use crate::render::mail::{approver_mail, requester_mail};
+
+use super::AppError;
+
+pub struct Notifier {
+    pub requests: Arc<dyn RequestStore>,
+    pub ledger: Arc<dyn DeliveryLedger>,
+    pub mailer: Arc<dyn Mailer>,
+    pub clock: Arc<dyn Clock>,
+    pub links: Links,
+}
+
+/// Statuses the requester hears about.
+const OUTCOMES: [Status; 6] = [Status::Approved, Status::Denied, Status::Expired, Status::Rejected, Status::AccessEnded, Status::Revoked];
+
+impl Notifier {
+    /// Sends the mail a state change calls for. Each mail has a delivery key in the ledger, so
+    /// the same event delivered again sends nothing twice. When some mail fails, the others
+    /// are still sent and the error is returned, so that a retry sends only what is missing.
+    pub async fn handle(&self, event: &StatusChanged) -> Result<(), AppError> {
+        let Some(request) = self.requests.get_request(event.request_id).await? else {
+            tracing::warn!(request_id = %event.request_id, "event ignored: request not found");
+            return Ok(());
+        };
+        let now = self.clock.now();
+
+        let mut first_error = None;
+        if event.status == Status::CustomerNotified {
+            if request.status_at(now) != Status::CustomerNotified {
+                tracing::info!(request_id = %request.request_id, status = %request.status_at(now), "approvers not mailed: request no longer pending");
+                return Ok(());
+            }
+            // The token outlives the decision deadline by one access period, so that the
+            // same link can revoke access approved just before the deadline.
+            let token_expiry = request.expires_at + TimeDelta::seconds(request.access_duration_seconds);
+            for approver in &request.approvers {
+                let token = ApprovalToken { request_id: request.request_id, approver: approver.email.clone(), expires_at: token_expiry }
+                    .sign(&self.links.token_key);
+                let mail = approver_mail(&request, approver, &self.links.public_url, &token, now);
+                let key = format!("approver#{}", approver.email);
+                if let Err(error) = self.deliver(&request, &key, "approver", &mail).await {
+                    first_error.get_or_insert(error);
+                }
+            }
+        } else if OUTCOMES.contains(&event.status) {
+            let mail = requester_mail(&request, &request.requester);
+            let key = format!("outcome#{}", event.status);
+            if let Err(error) = self.deliver(&request, &key, "requester", &mail).await {
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    async fn deliver(&self, request: &AccessRequest, key: &str, recipient_role: &str, mail: &OutgoingMail) -> Result<(), AppError> {
+        let request_id = request.request_id;
+        let now = self.clock.now();
+        if !self.ledger.claim_delivery(request_id, key, now).await? {
+            tracing::info!(request_id = %request_id, delivery = key, "mail already sent");
+            return Ok(());
+        }
+        let message_id = match self.mailer.send(mail).await {
+            Ok(message_id) => message_id,
+            Err(error) => {
+                tracing::error!(request_id = %request_id, delivery = key, error = %error, "failed to send mail");
+                if let Err(release_error) = self.ledger.release_delivery(request_id, key).await {
+                    tracing::error!(request_id = %request_id, delivery = key, error = %release_error, "failed to release delivery claim");
+                }
+                return Err(error.into());
+            }
+        };
+        let audit = request
+            .audit(Operation::SendLockboxNotification, system_actor::NOTIFIER, now)
+            .with_detail("recipient", mail.to.as_str())
+            .with_detail("recipient_role", recipient_role)
+            .with_detail("message_id", &message_id);
+        self.ledger.complete_delivery(request_id, key, &message_id, &audit).await?;
+        tracing::info!(request_id = %request_id, delivery = key, message_id = %message_id, "mail sent");
+        Ok(())
+    }
+}

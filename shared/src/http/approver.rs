@@ -1,0 +1,203 @@
+//! Routes of the `decide` function: the pages approvers reach from their mail, and the internal
+//! approval API. Only POST routes change anything, so mail scanners that follow links (GET or
+//! HEAD) cannot decide a request.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::caller::Authenticated;
+use super::error::{approver_error_page, html, ApiError};
+use super::input::{form_body, json_body};
+use super::intake::{parse_bounded_text, request_response};
+use crate::app::decide::{ApproverContext, ApproverError, Decider, LinkError};
+use crate::app::AppError;
+use crate::domain::ids::RequestId;
+use crate::domain::request::{Decision, Status, MAX_REASON_LEN};
+use crate::domain::token::TokenError;
+use crate::i18n::{format_time, texts};
+use crate::render::pages::{PendingItem, PendingPage, RequestPage};
+use crate::render::RequestView;
+
+pub fn router(decider: Arc<Decider>) -> Router {
+    Router::new()
+        .route("/lockbox", get(pending))
+        .route("/lockbox/requests/{request_id}", get(view))
+        .route("/lockbox/requests/{request_id}/decision", post(decide))
+        .route("/lockbox/requests/{request_id}/revoke", post(revoke))
+        .route("/requests/{request_id}/internal-approval", post(internal_approval))
+        .with_state(decider)
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// Reads the `token` parameter; a query string that does not parse counts as no token.
+fn query_token(query: Option<String>) -> String {
+    query
+        .and_then(|raw| serde_urlencoded::from_str::<TokenQuery>(&raw).ok())
+        .and_then(|parsed| parsed.token)
+        .unwrap_or_default()
+}
+
+fn missing_token() -> ApproverError {
+    LinkError::Token(TokenError::Malformed).into()
+}
+
+/// Parses the request id in an approver's path. A damaged id is reported like a damaged link.
+fn path_request_id(raw: &str) -> Result<RequestId, ApproverError> {
+    RequestId::parse(raw).map_err(|_| missing_token())
+}
+
+async fn pending(State(decider): State<Arc<Decider>>, RawQuery(query): RawQuery) -> Response {
+    let token = query_token(query);
+    if token.is_empty() {
+        return approver_error_page(missing_token());
+    }
+    match decider.pending(&token).await {
+        Ok((approver, entries)) => {
+            let now = decider.clock.now();
+            let base = &decider.links.public_url;
+            let items = entries
+                .into_iter()
+                .map(|entry| PendingItem {
+                    link: format!("{base}/lockbox/requests/{}?token={}", entry.request.request_id, entry.token),
+                    view: RequestView::new(&entry.request, approver.locale, now),
+                })
+                .collect();
+            let page = PendingPage { t: texts(approver.locale), items };
+            html(StatusCode::OK, page.render().unwrap_or_default())
+        }
+        Err(error) => approver_error_page(error),
+    }
+}
+
+fn request_page(decider: &Decider, context: &ApproverContext, notice: Option<String>) -> Response {
+    let now = decider.clock.now();
+    let locale = context.approver.locale;
+    let base = &decider.links.public_url;
+    let status = context.request.status_at(now);
+    let page = RequestPage {
+        t: texts(locale),
+        v: RequestView::new(&context.request, locale, now),
+        token: &context.token,
+        request_url: format!("{base}/lockbox/requests/{}", context.request.request_id),
+        list_link: format!("{base}/lockbox?token={}", context.token),
+        can_decide: status == Status::CustomerNotified,
+        can_revoke: status == Status::Approved,
+        notice,
+    };
+    html(StatusCode::OK, page.render().unwrap_or_default())
+}
+
+async fn view(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, RawQuery(query): RawQuery) -> Response {
+    let token = query_token(query);
+    let result = async {
+        let id = path_request_id(&request_id)?;
+        if token.is_empty() {
+            return Err(missing_token());
+        }
+        decider.open(id, &token).await
+    }
+    .await;
+    match result {
+        Ok(context) => request_page(&decider, &context, None),
+        Err(error) => approver_error_page(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    token: String,
+    decision: Decision,
+}
+
+async fn decide(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, body: Bytes) -> Response {
+    let result = async {
+        let id = path_request_id(&request_id)?;
+        let form: DecisionForm = form_body(&body).map_err(|error| {
+            if error.field == "token" {
+                missing_token()
+            } else {
+                ApproverError::App(AppError::Invalid(error))
+            }
+        })?;
+        let context = decider.decide(id, &form.token, form.decision).await?;
+        Ok::<_, ApproverError>((context, form.decision))
+    }
+    .await;
+    match result {
+        Ok((context, decision)) => {
+            let t = texts(context.approver.locale);
+            let notice = match decision {
+                Decision::Approve => {
+                    let end = context.request.access_ends_at.map(|at| format_time(at, context.approver.locale)).unwrap_or_default();
+                    format!("{} {end}.", t.approved_done)
+                }
+                Decision::Deny => t.denied_done.to_owned(),
+            };
+            request_page(&decider, &context, Some(notice))
+        }
+        Err(error) => approver_error_page(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    token: String,
+}
+
+async fn revoke(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, body: Bytes) -> Response {
+    let result = async {
+        let id = path_request_id(&request_id)?;
+        let form: RevokeForm = form_body(&body).map_err(|_| missing_token())?;
+        decider.revoke(id, &form.token).await
+    }
+    .await;
+    match result {
+        Ok(context) => {
+            let notice = texts(context.approver.locale).revoked_done.to_owned();
+            request_page(&decider, &context, Some(notice))
+        }
+        Err(error) => approver_error_page(error),
+    }
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum InternalDecisionValue {
+    Approve,
+    Reject,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InternalApprovalBody {
+    decision: InternalDecisionValue,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn internal_approval(
+    State(decider): State<Arc<Decider>>,
+    Authenticated(caller): Authenticated,
+    Path(request_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = RequestId::parse(&request_id)?;
+    let body: InternalApprovalBody = json_body(&body)?;
+    let reason = body.reason.map(|reason| parse_bounded_text("reason", reason, MAX_REASON_LEN)).transpose()?;
+    let approve = body.decision == InternalDecisionValue::Approve;
+    let request = decider.decide_internally(&caller, id, approve, reason).await?;
+    Ok(request_response(&request, decider.clock.now()))
+}
+

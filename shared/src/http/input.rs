@@ -1,0 +1,110 @@
+//! Parsing request bodies and query strings into raw input types, with errors that name the
+//! offending field.
+
+use serde::de::DeserializeOwned;
+
+use crate::domain::ids::InvalidField;
+
+/// Parses a JSON body. Syntax errors, missing fields, unknown fields and unknown enum values
+/// all become an [`InvalidField`] naming the field.
+pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
+    if body.is_empty() {
+        return Err(InvalidField::new("body", "is empty; send a JSON object"));
+    }
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let message = inner.to_string();
+        // serde names a missing or unknown field only in its message, at the parent's path.
+        let named = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|prefix| message.split_once(prefix).and_then(|(_, rest)| rest.split_once('`')).map(|(name, _)| name.to_owned()));
+        let field = match (named, path.as_str()) {
+            (Some(name), "." | "") => name,
+            (Some(name), parent) => format!("{parent}.{name}"),
+            (None, "." | "") if inner.is_syntax() || inner.is_eof() => "body".to_owned(),
+            (None, "." | "") => "body".to_owned(),
+            (None, path) => path.to_owned(),
+        };
+        InvalidField::new(leak_field(field), message)
+    })
+}
+
+/// Parses an HTML form body.
+pub fn form_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
+    serde_urlencoded::from_bytes(body).map_err(|error| {
+        let message = error.to_string();
+        let field = message
+            .split_once("missing field `")
+            .or_else(|| message.split_once("unknown variant `"))
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(name, _)| name.to_owned())
+            .unwrap_or_else(|| "form".to_owned());
+        InvalidField::new(leak_field(field), message)
+    })
+}
+
+/// Field names in errors are `&'static str` so that domain code can name fields without
+/// allocating. Names parsed from input are matched against a fixed list, and anything else is
+/// reported as `body`, so nothing a caller sends is leaked.
+fn leak_field(name: String) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "subscription_id", "resource_id", "resource_kind", "scope", "permission_level", "support_ticket_id", "justification",
+        "tenant_id", "support_plan", "owners", "email", "locale", "decision", "reason", "token", "body", "form",
+    ];
+    let last = name.rsplit('.').next().unwrap_or(&name);
+    let last = last.split('[').next().unwrap_or(last);
+    if let Some(known) = KNOWN.iter().find(|known| **known == name) {
+        return known;
+    }
+    if name.starts_with("owners") {
+        return match last {
+            "email" => "owners[].email",
+            "locale" => "owners[].locale",
+            _ => "owners",
+        };
+    }
+    KNOWN.iter().find(|known| **known == last).copied().unwrap_or("body")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        scope: crate::domain::request::Scope,
+        justification: String,
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let error = json_body::<Sample>(br#"{"scope":"resource"}"#).unwrap_err();
+        assert_eq!(error.field, "justification");
+    }
+
+    #[test]
+    fn unknown_enum_value_is_named() {
+        let error = json_body::<Sample>(br#"{"scope":"galaxy","justification":"x"}"#).unwrap_err();
+        assert_eq!(error.field, "scope");
+        assert!(error.message.contains("galaxy"));
+    }
+
+    #[test]
+    fn malformed_json_names_body() {
+        let error = json_body::<Sample>(b"{not json").unwrap_err();
+        assert_eq!(error.field, "body");
+    }
+
+    #[test]
+    fn unknown_field_is_named_as_body() {
+        let error = json_body::<Sample>(br#"{"scope":"resource","justification":"x","extra":1}"#).unwrap_err();
+        assert_eq!(error.field, "body");
+        assert!(error.message.contains("extra"));
+    }
+}

@@ -1,0 +1,188 @@
+//! Routes of the `submit` function.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::caller::Authenticated;
+use super::error::ApiError;
+use super::input::json_body;
+use crate::app::intake::{Intake, Registration};
+use crate::domain::ids::{Email, InvalidField, RequestId, ResourceId, SubscriptionId, SupportTicketId, TenantId};
+use crate::domain::request::{AccessRequest, NewRequest, PermissionLevel, ResourceKind, Scope, MAX_JUSTIFICATION_LEN, MAX_REASON_LEN};
+use crate::domain::subscription::{Locale, Owner, SupportPlan};
+
+pub fn router(intake: Arc<Intake>) -> Router {
+    Router::new()
+        .route("/subscriptions/{subscription_id}", put(register_subscription))
+        .route("/requests", post(submit))
+        .route("/requests/{request_id}", get(get_request))
+        .route("/requests/{request_id}/cancel", post(cancel))
+        .with_state(intake)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnerBody {
+    email: String,
+    #[serde(default)]
+    locale: Locale,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubscriptionBody {
+    tenant_id: String,
+    support_plan: SupportPlan,
+    owners: Vec<OwnerBody>,
+}
+
+async fn register_subscription(
+    State(intake): State<Arc<Intake>>,
+    Authenticated(caller): Authenticated,
+    Path(subscription_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body: SubscriptionBody = json_body(&body)?;
+    let owners = body
+        .owners
+        .into_iter()
+        .map(|owner| Ok(Owner { email: Email::parse_field(&owner.email, "owners[].email")?, locale: owner.locale }))
+        .collect::<Result<Vec<_>, InvalidField>>()?;
+    let registration = Registration {
+        subscription_id: SubscriptionId::parse(&subscription_id)?,
+        tenant_id: TenantId::parse(&body.tenant_id)?,
+        support_plan: body.support_plan,
+        owners,
+    };
+    let subscription = intake.register_subscription(&caller, registration).await?;
+    Ok((StatusCode::OK, Json(subscription)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubmitBody {
+    subscription_id: String,
+    resource_id: String,
+    resource_kind: ResourceKind,
+    scope: Scope,
+    permission_level: PermissionLevel,
+    support_ticket_id: String,
+    justification: String,
+}
+
+pub(super) fn parse_bounded_text(field: &'static str, raw: String, max: usize) -> Result<String, InvalidField> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(InvalidField::new(field, "must not be empty"));
+    }
+    if text.len() > max {
+        return Err(InvalidField::new(field, format!("is {} bytes long, the maximum is {max}", text.len())));
+    }
+    Ok(text.to_owned())
+}
+
+impl TryFrom<SubmitBody> for NewRequest {
+    type Error = InvalidField;
+
+    fn try_from(body: SubmitBody) -> Result<Self, Self::Error> {
+        Ok(NewRequest {
+            subscription_id: SubscriptionId::parse(&body.subscription_id)?,
+            resource_id: ResourceId::parse(&body.resource_id)?,
+            resource_kind: body.resource_kind,
+            scope: body.scope,
+            permission_level: body.permission_level,
+            support_ticket_id: SupportTicketId::parse(&body.support_ticket_id)?,
+            justification: parse_bounded_text("justification", body.justification, MAX_JUSTIFICATION_LEN)?,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Submitted {
+    request_id: RequestId,
+    status: &'static str,
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+async fn submit(State(intake): State<Arc<Intake>>, Authenticated(caller): Authenticated, body: Bytes) -> Result<Response, ApiError> {
+    let new = NewRequest::try_from(json_body::<SubmitBody>(&body)?)?;
+    let request = intake.submit(&caller, new).await?;
+    let location = format!("/requests/{}", request.request_id);
+    let body = Submitted { request_id: request.request_id, status: request.status.as_str(), expires_at: request.expires_at };
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(body)).into_response())
+}
+
+/// A request as engineers read it. Approvers' addresses are left out; their count is shown.
+#[derive(Serialize)]
+pub struct RequestResponse<'a> {
+    #[serde(flatten)]
+    request: &'a AccessRequest,
+    /// The status at the time of reading (see `AccessRequest::status_at`); `stored_status` is
+    /// what the store holds.
+    status: &'static str,
+    stored_status: &'static str,
+    approvers: usize,
+}
+
+pub fn request_response(request: &AccessRequest, now: chrono::DateTime<chrono::Utc>) -> Response {
+    let mut value = serde_json::to_value(RequestResponse {
+        request,
+        status: request.status_at(now).as_str(),
+        stored_status: request.status.as_str(),
+        approvers: request.approvers.len(),
+    })
+    .unwrap_or_default();
+    // `flatten` keeps the stored fields too; the computed ones must win.
+    if let Some(object) = value.as_object_mut() {
+        object.insert("status".into(), request.status_at(now).as_str().into());
+        object.insert("approvers".into(), request.approvers.len().into());
+    }
+    Json(value).into_response()
+}
+
+async fn get_request(
+    State(intake): State<Arc<Intake>>,
+    Authenticated(caller): Authenticated,
+    Path(request_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = RequestId::parse(&request_id)?;
+    let request = intake.get(&caller, id).await?;
+    Ok(request_response(&request, intake.clock.now()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReasonBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Parses an optional `{"reason": "..."}` body; an empty body means no reason.
+fn optional_reason(body: &[u8]) -> Result<Option<String>, InvalidField> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let body: ReasonBody = json_body(body)?;
+    body.reason.map(|reason| parse_bounded_text("reason", reason, MAX_REASON_LEN)).transpose()
+}
+
+async fn cancel(
+    State(intake): State<Arc<Intake>>,
+    Authenticated(caller): Authenticated,
+    Path(request_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = RequestId::parse(&request_id)?;
+    let reason = optional_reason(&body)?;
+    let request = intake.cancel(&caller, id, reason).await?;
+    Ok(request_response(&request, intake.clock.now()))
+}
+
+

@@ -1,0 +1,226 @@
+//! The words of the approver-facing mail and pages, in English and French.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::request::{PermissionLevel, ResourceKind, Scope, Status};
+use crate::domain::subscription::Locale;
+
+/// Every sentence and label an approver sees, in one language.
+pub struct Texts {
+    pub lang: &'static str,
+    pub mail_subject: &'static str,
+    pub mail_greeting: &'static str,
+    pub mail_intro: &'static str,
+    pub mail_expiry: &'static str,
+    pub mail_open: &'static str,
+    pub mail_list: &'static str,
+    pub mail_ignore: &'static str,
+    pub label_request: &'static str,
+    pub label_subscription: &'static str,
+    pub label_tenant: &'static str,
+    pub label_resource: &'static str,
+    pub label_resource_kind: &'static str,
+    pub label_scope: &'static str,
+    pub label_permission: &'static str,
+    pub label_ticket: &'static str,
+    pub label_requester: &'static str,
+    pub label_justification: &'static str,
+    pub label_status: &'static str,
+    pub label_created: &'static str,
+    pub label_expires: &'static str,
+    pub label_access_ends: &'static str,
+    pub label_decided_by: &'static str,
+    pub page_title: &'static str,
+    pub pending_title: &'static str,
+    pub pending_none: &'static str,
+    pub details_title: &'static str,
+    pub decide_prompt: &'static str,
+    pub approve: &'static str,
+    pub deny: &'static str,
+    pub revoke: &'static str,
+    pub revoke_prompt: &'static str,
+    pub approved_done: &'static str,
+    pub denied_done: &'static str,
+    pub revoked_done: &'static str,
+    pub conflict_title: &'static str,
+    pub forbidden_title: &'static str,
+    pub not_found_title: &'static str,
+    pub invalid_title: &'static str,
+    pub error_title: &'static str,
+    pub error_body: &'static str,
+    pub token_damaged: &'static str,
+    pub token_expired: &'static str,
+    pub token_other_request: &'static str,
+    pub back_to_list: &'static str,
+}
+
+pub const EN: Texts = Texts {
+    lang: "en",
+    mail_subject: "Access request pending your approval",
+    mail_greeting: "Hello,",
+    mail_intro: "A support engineer asks for access to data in your subscription. Nobody reaches your data unless a designated approver of the subscription approves.",
+    mail_expiry: "Without a decision, the request expires on its own and no access is granted at",
+    mail_open: "Review the request and decide",
+    mail_list: "All pending requests of this subscription",
+    mail_ignore: "Opening the link changes nothing; only the Approve or Deny button on the page decides.",
+    label_request: "Request",
+    label_subscription: "Subscription",
+    label_tenant: "Tenant",
+    label_resource: "Resource",
+    label_resource_kind: "Resource type",
+    label_scope: "Scope",
+    label_permission: "Permission level",
+    label_ticket: "Support ticket",
+    label_requester: "Requested by",
+    label_justification: "Justification",
+    label_status: "Status",
+    label_created: "Requested at",
+    label_expires: "Expires at",
+    label_access_ends: "Access ends at",
+    label_decided_by: "Decided by",
+    page_title: "Customer Lockbox",
+    pending_title: "Requests waiting for your decision",
+    pending_none: "No request is waiting for your decision.",
+    details_title: "Access request",
+    decide_prompt: "Approve to grant access for a limited time, or deny to refuse it.",
+    approve: "Approve",
+    deny: "Deny",
+    revoke: "Revoke access now",
+    revoke_prompt: "Access is open. You can end it before its scheduled end.",
+    approved_done: "You approved this request. Access is open until",
+    denied_done: "You denied this request. No access is granted.",
+    revoked_done: "You revoked access. It has ended.",
+    conflict_title: "This request can no longer be changed",
+    forbidden_title: "This link cannot be used",
+    not_found_title: "Request not found",
+    invalid_title: "Invalid form",
+    error_title: "Something went wrong",
+    error_body: "The service could not complete the action. Nothing was changed. Please try again in a moment.",
+    token_damaged: "The link is damaged or incomplete. Open it again from the original email, or copy the whole address.",
+    token_expired: "The link has expired.",
+    token_other_request: "This link belongs to another request.",
+    back_to_list: "Back to pending requests",
+};
+
+pub const FR: Texts = Texts {
+    lang: "fr",
+    mail_subject: "Demande d’accès en attente de votre approbation",
+    mail_greeting: "Bonjour,",
+    mail_intro: "Un ingénieur du support demande à accéder à des données de votre abonnement. Personne n’accède à vos données sans l’approbation d’un approbateur désigné de l’abonnement.",
+    mail_expiry: "Sans décision, la demande expire d’elle-même et aucun accès n’est accordé le",
+    mail_open: "Examiner la demande et décider",
+    mail_list: "Toutes les demandes en attente de cet abonnement",
+    mail_ignore: "Ouvrir le lien ne change rien ; seuls les boutons Approuver ou Refuser de la page décident.",
+    label_request: "Demande",
+    label_subscription: "Abonnement",
+    label_tenant: "Locataire",
+    label_resource: "Ressource",
+    label_resource_kind: "Type de ressource",
+    label_scope: "Étendue",
+    label_permission: "Niveau d’autorisation",
+    label_ticket: "Ticket de support",
+    label_requester: "Demandé par",
+    label_justification: "Justification",
+    label_status: "État",
+    label_created: "Demandé le",
+    label_expires: "Expire le",
+    label_access_ends: "Fin de l’accès",
+    label_decided_by: "Décidé par",
+    page_title: "Customer Lockbox",
+    pending_title: "Demandes en attente de votre décision",
+    pending_none: "Aucune demande n’attend votre décision.",
+    details_title: "Demande d’accès",
+    decide_prompt: "Approuvez pour accorder un accès limité dans le temps, ou refusez-le.",
+    approve: "Approuver",
+    deny: "Refuser",
+    revoke: "Révoquer l’accès maintenant",
+    revoke_prompt: "L’accès est ouvert. Vous pouvez y mettre fin avant l’échéance prévue.",
+    approved_done: "Vous avez approuvé cette demande. L’accès est ouvert jusqu’au",
+    denied_done: "Vous avez refusé cette demande. Aucun accès n’est accordé.",
+    revoked_done: "Vous avez révoqué l’accès. Il a pris fin.",
+    conflict_title: "Cette demande ne peut plus être modifiée",
+    forbidden_title: "Ce lien ne peut pas être utilisé",
+    not_found_title: "Demande introuvable",
+    invalid_title: "Formulaire non valide",
+    error_title: "Une erreur est survenue",
+    error_body: "Le service n’a pas pu terminer l’action. Rien n’a été modifié. Veuillez réessayer dans un instant.",
+    token_damaged: "Le lien est endommagé ou incomplet. Ouvrez-le à nouveau depuis l’e-mail d’origine, ou copiez l’adresse entière.",
+    token_expired: "Le lien a expiré.",
+    token_other_request: "Ce lien concerne une autre demande.",
+    back_to_list: "Retour aux demandes en attente",
+};
+
+pub fn texts(locale: Locale) -> &'static Texts {
+    match locale {
+        Locale::En => &EN,
+        Locale::Fr => &FR,
+    }
+}
+
+/// Formats an instant for people, in UTC.
+pub fn format_time(at: DateTime<Utc>, locale: Locale) -> String {
+    match locale {
+        Locale::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        Locale::Fr => at.format("%d/%m/%Y à %H:%M UTC").to_string(),
+    }
+}
+
+pub fn status_label(status: Status, locale: Locale) -> &'static str {
+    match (locale, status) {
+        (Locale::En, Status::Submitted) => "Submitted",
+        (Locale::En, Status::PendingInternalApproval) => "Waiting for internal approval",
+        (Locale::En, Status::CustomerNotified) => "Waiting for your decision",
+        (Locale::En, Status::Approved) => "Approved",
+        (Locale::En, Status::Denied) => "Denied",
+        (Locale::En, Status::Expired) => "Expired",
+        (Locale::En, Status::Rejected) => "Rejected",
+        (Locale::En, Status::Cancelled) => "Cancelled by the requester",
+        (Locale::En, Status::AccessEnded) => "Access ended",
+        (Locale::En, Status::Revoked) => "Access revoked",
+        (Locale::Fr, Status::Submitted) => "Soumise",
+        (Locale::Fr, Status::PendingInternalApproval) => "En attente d’approbation interne",
+        (Locale::Fr, Status::CustomerNotified) => "En attente de votre décision",
+        (Locale::Fr, Status::Approved) => "Approuvée",
+        (Locale::Fr, Status::Denied) => "Refusée",
+        (Locale::Fr, Status::Expired) => "Expirée",
+        (Locale::Fr, Status::Rejected) => "Rejetée",
+        (Locale::Fr, Status::Cancelled) => "Annulée par le demandeur",
+        (Locale::Fr, Status::AccessEnded) => "Accès terminé",
+        (Locale::Fr, Status::Revoked) => "Accès révoqué",
+    }
+}
+
+pub fn permission_label(level: PermissionLevel, locale: Locale) -> &'static str {
+    match (locale, level) {
+        (Locale::En, PermissionLevel::Read) => "Read",
+        (Locale::En, PermissionLevel::Write) => "Write",
+        (Locale::En, PermissionLevel::Admin) => "Administrator",
+        (Locale::Fr, PermissionLevel::Read) => "Lecture",
+        (Locale::Fr, PermissionLevel::Write) => "Écriture",
+        (Locale::Fr, PermissionLevel::Admin) => "Administrateur",
+    }
+}
+
+pub fn scope_label(scope: Scope, locale: Locale) -> &'static str {
+    match (locale, scope) {
+        (Locale::En, Scope::Subscription) => "Whole subscription",
+        (Locale::En, Scope::ResourceGroup) => "Resource group",
+        (Locale::En, Scope::Resource) => "Single resource",
+        (Locale::Fr, Scope::Subscription) => "Abonnement entier",
+        (Locale::Fr, Scope::ResourceGroup) => "Groupe de ressources",
+        (Locale::Fr, Scope::Resource) => "Ressource unique",
+    }
+}
+
+pub fn resource_kind_label(kind: ResourceKind, locale: Locale) -> &'static str {
+    match (locale, kind) {
+        (Locale::En, ResourceKind::VirtualMachine) => "Virtual machine",
+        (Locale::En, ResourceKind::VmScaleSet) => "Virtual machine scale set",
+        (Locale::En, ResourceKind::PaasV1) => "Platform instance (PaaS v1)",
+        (Locale::En, ResourceKind::ClassicVm) => "Classic virtual machine",
+        (Locale::Fr, ResourceKind::VirtualMachine) => "Machine virtuelle",
+        (Locale::Fr, ResourceKind::VmScaleSet) => "Groupe de machines virtuelles identiques",
+        (Locale::Fr, ResourceKind::PaasV1) => "Instance de plateforme (PaaS v1)",
+        (Locale::Fr, ResourceKind::ClassicVm) => "Machine virtuelle classique",
+    }
+}

@@ -1,0 +1,52 @@
+//! Mail and HTML pages for approvers and requesters, rendered with askama templates from
+//! `shared/templates`. HTML templates escape every value.
+
+pub mod mail;
+pub mod pages;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::request::AccessRequest;
+use crate::domain::subscription::Locale;
+use crate::i18n::{self, format_time};
+
+/// A request's fields as an approver reads them, in one language.
+pub struct RequestView {
+    pub request_id: String,
+    pub subscription_id: String,
+    pub tenant_id: String,
+    pub resource_id: String,
+    pub resource_kind: &'static str,
+    pub scope: &'static str,
+    pub permission: &'static str,
+    pub support_ticket_id: String,
+    pub requester: String,
+    pub justification: String,
+    pub status: &'static str,
+    pub created_at: String,
+    pub expires_at: String,
+    pub access_ends_at: Option<String>,
+    pub decided_by: Option<String>,
+}
+
+impl RequestView {
+    pub fn new(request: &AccessRequest, locale: Locale, now: DateTime<Utc>) -> Self {
+        Self {
+            request_id: request.request_id.to_string(),
+            subscription_id: request.subscription_id.to_string(),
+            tenant_id: request.tenant_id.to_string(),
+            resource_id: request.resource_id.to_string(),
+            resource_kind: i18n::resource_kind_label(request.resource_kind, locale),
+            scope: i18n::scope_label(request.scope, locale),
+            permission: i18n::permission_label(request.permission_level, locale),
+            support_ticket_id: request.support_ticket_id.to_string(),
+            requester: request.requester.to_string(),
+            justification: request.justification.clone(),
+            status: i18n::status_label(request.status_at(now), locale),
+            created_at: format_time(request.created_at, locale),
+            expires_at: format_time(request.expires_at, locale),
+            access_ends_at: request.access_ends_at.map(|at| format_time(at, locale)),
+            decided_by: request.decided_by.clone(),
+        }
+    }
+}
