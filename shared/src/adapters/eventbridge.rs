@@ -16,6 +16,10 @@ impl EventBridgeBus {
     pub fn new(client: Client, bus_name: String) -> Self {
         Self { client, bus_name }
     }
+
+    pub fn from_config(config: &aws_config::SdkConfig, bus_name: impl Into<String>) -> Self {
+        Self::new(Client::new(config), bus_name.into())
+    }
 }
 
 #[async_trait]

@@ -16,6 +16,10 @@ impl SesMailer {
     pub fn new(client: Client, sender: Email) -> Self {
         Self { client, sender }
     }
+
+    pub fn from_config(config: &aws_config::SdkConfig, sender: Email) -> Self {
+        Self::new(Client::new(config), sender)
+    }
 }
 
 fn utf8(data: &str) -> PortResult<Content> {

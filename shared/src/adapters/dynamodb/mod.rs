@@ -40,6 +40,10 @@ impl DynamoStore {
         Self { client, table: table.into(), retention }
     }
 
+    pub fn from_config(config: &aws_config::SdkConfig, table: impl Into<String>, retention: TimeDelta) -> Self {
+        Self::new(Client::new(config), table, retention)
+    }
+
     pub fn table(&self) -> &str {
         &self.table
     }
