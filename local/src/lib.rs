@@ -141,6 +141,7 @@ pub struct System {
     pub outbox: Outbox,
     pub sdk: SdkConfig,
     pub table: String,
+    pub event_bus: String,
     handlers: Arc<Handlers>,
     expirer: Arc<Expirer>,
     tasks: Vec<JoinHandle<()>>,
@@ -237,5 +238,5 @@ pub async fn start(options: Options) -> Result<System> {
     }));
 
     tracing::info!(%address, %public_url, table = %options.table, expiry_interval = ?expiry_interval, "lockbox is running");
-    Ok(System { address, public_url, outbox, sdk, table: options.table, handlers, expirer, tasks })
+    Ok(System { address, public_url, outbox, sdk, table: options.table, event_bus: options.event_bus, handlers, expirer, tasks })
 }

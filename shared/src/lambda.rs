@@ -17,22 +17,56 @@ use crate::http::caller::caller_from_claims;
 
 pub use lambda_runtime::Error;
 
-/// Serves `router` for API Gateway events (HTTP API payload 2.0 and REST API 1.0), taking the
-/// caller from the authorizer's claims.
+/// Serves `router` for API Gateway events (HTTP API payload 2.0 and REST API 1.0).
 pub async fn serve_http(router: Router) -> Result<(), Error> {
-    let app = router.layer(middleware::from_fn(caller_from_authorizer));
-    lambda_http::run(app).await
+    lambda_http::run(api_gateway_app(router)).await
 }
 
-async fn caller_from_authorizer(mut request: Request, next: Next) -> Response {
-    let caller = request.request_context_ref().and_then(|context| {
+/// Wraps `router` so that it serves requests built from API Gateway events: the caller comes
+/// from the authorizer's claims, and a named stage (`/Prod/requests`) reaches the same route as
+/// the `$default` stage (`/requests`). The wrapper runs before routing, so it can change the path.
+pub fn api_gateway_app(router: Router) -> Router {
+    Router::new().fallback_service(tower::Layer::layer(&middleware::from_fn(from_api_gateway), router))
+}
+
+async fn from_api_gateway(mut request: Request, next: Next) -> Response {
+    if let Some(context) = request.request_context_ref() {
         let claims = authorizer_claims(context);
-        caller_from_claims(|name| claims.get(name).cloned())
-    });
-    if let Some(caller) = caller {
-        request.extensions_mut().insert(caller);
+        let caller = caller_from_claims(|name| claims.get(name).cloned());
+        let stage = match context {
+            RequestContext::ApiGatewayV2(context) => context.stage.clone(),
+            RequestContext::ApiGatewayV1(context) => context.stage.clone(),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        };
+        if let Some(caller) = caller {
+            request.extensions_mut().insert(caller);
+        }
+        if let Some(uri) = stage.and_then(|stage| without_stage(request.uri(), &stage)) {
+            *request.uri_mut() = uri;
+        }
     }
     next.run(request).await
+}
+
+/// Returns `uri` without a leading `/<stage>` segment, or `None` when it has none.
+fn without_stage(uri: &axum::http::Uri, stage: &str) -> Option<axum::http::Uri> {
+    if stage.is_empty() || stage == "$default" {
+        return None;
+    }
+    let prefix = format!("/{stage}");
+    let rest = uri.path().strip_prefix(&prefix)?;
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    let path = if rest.is_empty() { "/" } else { rest };
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = path_and_query.parse().ok();
+    axum::http::Uri::from_parts(parts).ok()
 }
 
 /// Collects the authorizer's claims as strings: JWT claims of an HTTP API, or the `claims`
@@ -61,6 +95,19 @@ fn authorizer_claims(context: &RequestContext) -> std::collections::HashMap<Stri
         }
         #[allow(unreachable_patterns)]
         _ => Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_is_removed_from_path() {
+        let uri: axum::http::Uri = "/Prod/requests/abc?x=1".parse().unwrap();
+        assert_eq!(without_stage(&uri, "Prod").unwrap(), "/requests/abc?x=1");
+        assert!(without_stage(&uri, "$default").is_none());
+        assert!(without_stage(&"/Production/requests".parse().unwrap(), "Prod").is_none());
     }
 }
 
