@@ -17,9 +17,6 @@ import sys
 import threading
 import time
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import run_simple
-
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -67,6 +64,11 @@ def main() -> None:
     args = parse_args(sys.argv[1:])
     if args.exit_with_parent:
         exit_when_orphaned()
+
+    # Imported only now because importing moto takes about a second, and a parent that exits
+    # during that time must still be noticed.
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import run_simple
 
     # moto reads MOTO_PORT when it calls its own endpoint, for example from Step Functions or
     # CloudFormation custom resources. moto's own launcher sets it the same way.

@@ -36,6 +36,8 @@ async fn main() -> Result<()> {
     let expiry_interval = setting("LOCKBOX_EXPIRY_INTERVAL")
         .map(|raw| humantime::parse_duration(&raw).with_context(|| format!("LOCKBOX_EXPIRY_INTERVAL `{raw}` is not a duration like 30s or 1m")))
         .transpose()?;
+    let timings = Timings::from_env()?;
+    let jit_policy = jit_policy_from_env()?;
     let sender = setting("LOCKBOX_SENDER").unwrap_or_else(|| "lockbox@lockbox.localhost".to_owned());
 
     let options = Options {
@@ -50,10 +52,10 @@ async fn main() -> Result<()> {
             .context("LOCKBOX_PUBLIC_URL is invalid")?,
         token_key: token_key()?,
         sender: Email::parse(&sender).map_err(|error| anyhow::anyhow!("LOCKBOX_SENDER is invalid: {error}"))?,
-        timings: Timings::from_env()?,
+        timings,
         expiry_interval,
         template: PathBuf::from(setting("LOCKBOX_TEMPLATE").unwrap_or_else(|| "template.yaml".to_owned())),
-        jit_policy: jit_policy_from_env()?,
+        jit_policy,
     };
 
     let system = lockbox_local::start(options).await?;
