@@ -82,6 +82,9 @@ impl Notifier {
                 return Err(error.into());
             }
         };
+        // NOTE: if this write fails after SES accepted the mail, the claim stays open. A
+        // redelivery within the ledger's stale-claim window then skips the mail, leaving no
+        // audit entry for it, and a later one sends it again.
         let audit = request
             .audit(Operation::SendLockboxNotification, system_actor::NOTIFIER, now)
             .with_detail("recipient", mail.to.as_str())

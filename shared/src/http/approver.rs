@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -15,7 +14,7 @@ use serde::Deserialize;
 
 use super::caller::Authenticated;
 use super::error::{approver_error_page, html, ApiError};
-use super::input::{form_body, json_body};
+use super::input::{form_body, json_body, Body};
 use super::intake::{parse_bounded_text, request_response};
 use crate::app::decide::{ApproverContext, ApproverError, Decider, LinkError};
 use crate::app::AppError;
@@ -121,7 +120,7 @@ struct DecisionForm {
     decision: Decision,
 }
 
-async fn decide(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, body: Bytes) -> Response {
+async fn decide(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, Body(body): Body) -> Response {
     let result = async {
         let id = path_request_id(&request_id)?;
         let form: DecisionForm = form_body(&body).map_err(|error| {
@@ -156,7 +155,7 @@ struct RevokeForm {
     token: String,
 }
 
-async fn revoke(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, body: Bytes) -> Response {
+async fn revoke(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, Body(body): Body) -> Response {
     let result = async {
         let id = path_request_id(&request_id)?;
         let form: RevokeForm = form_body(&body).map_err(|_| missing_token())?;
@@ -191,7 +190,7 @@ async fn internal_approval(
     State(decider): State<Arc<Decider>>,
     Authenticated(caller): Authenticated,
     Path(request_id): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     let id = RequestId::parse(&request_id)?;
     let body: InternalApprovalBody = json_body(&body)?;

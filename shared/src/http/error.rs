@@ -16,6 +16,8 @@ use crate::render::pages::ErrorPage;
 #[derive(Debug)]
 pub enum ApiError {
     Unauthenticated,
+    /// The body is larger than the limit, or could not be read.
+    PayloadTooLarge,
     App(AppError),
 }
 
@@ -47,6 +49,12 @@ impl IntoResponse for ApiError {
                 "unauthenticated",
                 "the request carries no authenticated caller with an email claim".into(),
                 None,
+            ),
+            ApiError::PayloadTooLarge => json_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body could not be read or is larger than {} bytes", super::MAX_BODY_BYTES),
+                Some("body"),
             ),
             ApiError::App(error) => match error {
                 AppError::Invalid(invalid) => {

@@ -1,9 +1,27 @@
 //! Parsing request bodies and query strings into raw input types, with errors that name the
 //! offending field.
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
+use super::error::ApiError;
 use crate::domain::ids::InvalidField;
+
+/// A request body within [`MAX_BODY_BYTES`](super::MAX_BODY_BYTES). A larger one is rejected
+/// with `413` and a JSON error naming `body`, instead of axum's plain-text rejection.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(request, state).await.map(Body).map_err(|rejection| {
+            tracing::warn!(error = %rejection, "request body rejected");
+            ApiError::PayloadTooLarge
+        })
+    }
+}
 
 /// Parses a JSON body. Syntax errors, missing fields, unknown fields and unknown enum values
 /// all become an [`InvalidField`] naming the field.

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::caller::Authenticated;
 use super::error::ApiError;
-use super::input::json_body;
+use super::input::{json_body, Body};
 use crate::app::intake::{Intake, Registration};
 use crate::domain::ids::{Email, InvalidField, RequestId, ResourceId, SubscriptionId, SupportTicketId, TenantId};
 use crate::domain::request::{AccessRequest, NewRequest, PermissionLevel, ResourceKind, Scope, MAX_JUSTIFICATION_LEN, MAX_REASON_LEN};
@@ -47,7 +46,7 @@ async fn register_subscription(
     State(intake): State<Arc<Intake>>,
     Authenticated(caller): Authenticated,
     Path(subscription_id): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     let body: SubscriptionBody = json_body(&body)?;
     let owners = body
@@ -111,7 +110,7 @@ struct Submitted {
     expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-async fn submit(State(intake): State<Arc<Intake>>, Authenticated(caller): Authenticated, body: Bytes) -> Result<Response, ApiError> {
+async fn submit(State(intake): State<Arc<Intake>>, Authenticated(caller): Authenticated, Body(body): Body) -> Result<Response, ApiError> {
     let new = NewRequest::try_from(json_body::<SubmitBody>(&body)?)?;
     let request = intake.submit(&caller, new).await?;
     let location = format!("/requests/{}", request.request_id);
@@ -177,7 +176,7 @@ async fn cancel(
     State(intake): State<Arc<Intake>>,
     Authenticated(caller): Authenticated,
     Path(request_id): Path<String>,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, ApiError> {
     let id = RequestId::parse(&request_id)?;
     let reason = optional_reason(&body)?;
