@@ -14,7 +14,10 @@ pub const ROLES: &str = "x-lockbox-roles";
 pub const TENANT: &str = "x-lockbox-tenant";
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned)
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 pub async fn attach_caller(mut request: Request, next: Next) -> Response {

@@ -57,12 +57,17 @@ pub struct Options {
 
 /// Checks that `endpoint` is an http(s) address on loopback.
 pub fn require_loopback(endpoint: &str) -> Result<()> {
-    let rest = endpoint.strip_prefix("http://").or_else(|| endpoint.strip_prefix("https://"));
+    let rest = endpoint
+        .strip_prefix("http://")
+        .or_else(|| endpoint.strip_prefix("https://"));
     let host = rest
         .map(|rest| rest.split(['/', '?']).next().unwrap_or_default())
         .map(|authority| match authority.strip_prefix('[') {
             Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
-            None => authority.rsplit_once(':').map_or(authority, |(host, _)| host).to_owned(),
+            None => authority
+                .rsplit_once(':')
+                .map_or(authority, |(host, _)| host)
+                .to_owned(),
         });
     match host.as_deref() {
         Some("localhost") | Some("::1") => Ok(()),
@@ -176,27 +181,76 @@ pub async fn start(options: Options) -> Result<System> {
     setup::create_event_bus(&sdk, &options.event_bus).await?;
     setup::verify_sender(&sdk, options.sender.as_str()).await?;
 
-    let listener = tokio::net::TcpListener::bind(options.listen).await.with_context(|| format!("cannot listen on {}", options.listen))?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", options.listen))?;
     let address = listener.local_addr()?;
-    let public_url = options.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
-    let links = Links { public_url: public_url.clone(), token_key: options.token_key.clone() };
+    let public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    let links = Links {
+        public_url: public_url.clone(),
+        token_key: options.token_key.clone(),
+    };
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = Arc::new(DynamoStore::from_config(&sdk, options.table.clone(), options.timings.retention));
+    let store = Arc::new(DynamoStore::from_config(
+        &sdk,
+        options.table.clone(),
+        options.timings.retention,
+    ));
     let (queue, mut events) = mpsc::unbounded_channel();
-    let bus = Arc::new(LocalBus { eventbridge: EventBridgeBus::from_config(&sdk, options.event_bus.clone()), queue });
+    let bus = Arc::new(LocalBus {
+        eventbridge: EventBridgeBus::from_config(&sdk, options.event_bus.clone()),
+        queue,
+    });
     let outbox = Outbox::default();
-    let mailer = Arc::new(RecordingMailer { inner: SesMailer::from_config(&sdk, options.sender.clone()), outbox: outbox.clone() });
+    let mailer = Arc::new(RecordingMailer {
+        inner: SesMailer::from_config(&sdk, options.sender.clone()),
+        outbox: outbox.clone(),
+    });
 
-    let intake = Intake { subscriptions: store.clone(), requests: store.clone(), bus: bus.clone(), clock: clock.clone(), timings: options.timings };
-    let decider = Decider { requests: store.clone(), subscriptions: store.clone(), bus: bus.clone(), clock: clock.clone(), links: links.clone() };
-    let reader = AuditReader { log: store.clone(), clock: clock.clone() };
-    let expirer = Arc::new(Expirer { requests: store.clone(), bus: bus.clone(), clock: clock.clone() });
+    let intake = Intake {
+        subscriptions: store.clone(),
+        requests: store.clone(),
+        bus: bus.clone(),
+        clock: clock.clone(),
+        timings: options.timings,
+    };
+    let decider = Decider {
+        requests: store.clone(),
+        subscriptions: store.clone(),
+        bus: bus.clone(),
+        clock: clock.clone(),
+        links: links.clone(),
+    };
+    let reader = AuditReader {
+        log: store.clone(),
+        clock: clock.clone(),
+    };
+    let expirer = Arc::new(Expirer {
+        requests: store.clone(),
+        bus: bus.clone(),
+        clock: clock.clone(),
+    });
     let expiry_interval = options.expiry_interval.unwrap_or(template.expiry_rate);
     let handlers = Arc::new(Handlers {
         template,
-        evaluator: JitEvaluator { requests: store.clone(), subscriptions: store.clone(), bus: bus.clone(), clock: clock.clone(), policy: options.jit_policy },
-        notifier: Notifier { requests: store.clone(), ledger: store.clone(), mailer, clock: clock.clone(), links },
+        evaluator: JitEvaluator {
+            requests: store.clone(),
+            subscriptions: store.clone(),
+            bus: bus.clone(),
+            clock: clock.clone(),
+            policy: options.jit_policy,
+        },
+        notifier: Notifier {
+            requests: store.clone(),
+            ledger: store.clone(),
+            mailer,
+            clock: clock.clone(),
+            links,
+        },
     });
 
     let app = Router::new()
@@ -238,5 +292,15 @@ pub async fn start(options: Options) -> Result<System> {
     }));
 
     tracing::info!(%address, %public_url, table = %options.table, expiry_interval = ?expiry_interval, "lockbox is running");
-    Ok(System { address, public_url, outbox, sdk, table: options.table, event_bus: options.event_bus, handlers, expirer, tasks })
+    Ok(System {
+        address,
+        public_url,
+        outbox,
+        sdk,
+        table: options.table,
+        event_bus: options.event_bus,
+        handlers,
+        expirer,
+        tasks,
+    })
 }

@@ -20,7 +20,10 @@ fn token_key() -> Result<TokenKey> {
     match setting("LOCKBOX_TOKEN_KEY") {
         Some(raw) => TokenKey::from_base64(&raw).context("LOCKBOX_TOKEN_KEY is invalid"),
         None => {
-            let bytes: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].iter().flat_map(|id| id.as_bytes().to_vec()).collect();
+            let bytes: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()]
+                .iter()
+                .flat_map(|id| id.as_bytes().to_vec())
+                .collect();
             tracing::info!("LOCKBOX_TOKEN_KEY is not set; signing links with a random key for this run");
             Ok(TokenKey::from_bytes(bytes)?)
         }
@@ -31,17 +34,23 @@ fn token_key() -> Result<TokenKey> {
 async fn main() -> Result<()> {
     lockbox::telemetry::init_text();
 
-    let endpoint = setting("AWS_ENDPOINT_URL").context("AWS_ENDPOINT_URL is not set; `make run` starts an emulator and sets it")?;
+    let endpoint = setting("AWS_ENDPOINT_URL")
+        .context("AWS_ENDPOINT_URL is not set; `make run` starts an emulator and sets it")?;
     let listen = setting("LOCKBOX_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
     let expiry_interval = setting("LOCKBOX_EXPIRY_INTERVAL")
-        .map(|raw| humantime::parse_duration(&raw).with_context(|| format!("LOCKBOX_EXPIRY_INTERVAL `{raw}` is not a duration like 30s or 1m")))
+        .map(|raw| {
+            humantime::parse_duration(&raw)
+                .with_context(|| format!("LOCKBOX_EXPIRY_INTERVAL `{raw}` is not a duration like 30s or 1m"))
+        })
         .transpose()?;
     let timings = Timings::from_env()?;
     let jit_policy = jit_policy_from_env()?;
     let sender = setting("LOCKBOX_SENDER").unwrap_or_else(|| "lockbox@lockbox.localhost".to_owned());
 
     let options = Options {
-        listen: listen.parse().with_context(|| format!("LOCKBOX_LISTEN `{listen}` is not an address like 127.0.0.1:3000"))?,
+        listen: listen
+            .parse()
+            .with_context(|| format!("LOCKBOX_LISTEN `{listen}` is not an address like 127.0.0.1:3000"))?,
         endpoint,
         region: setting("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
         table: setting("LOCKBOX_TABLE").unwrap_or_else(|| "lockbox".to_owned()),

@@ -36,7 +36,12 @@ impl Outbox {
     }
 
     fn push(&self, mail: &OutgoingMail, message_id: &str) {
-        let links = mail.text.split_whitespace().filter(|word| word.starts_with("http://") || word.starts_with("https://")).map(str::to_owned).collect();
+        let links = mail
+            .text
+            .split_whitespace()
+            .filter(|word| word.starts_with("http://") || word.starts_with("https://"))
+            .map(str::to_owned)
+            .collect();
         if let Ok(mut mails) = self.0.lock() {
             let index = mails.len();
             mails.push(SentMail {
@@ -77,13 +82,20 @@ pub fn router(outbox: Outbox) -> Router {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 async fn list_page(State(outbox): State<Outbox>) -> Html<String> {
     let mut rows = String::new();
     for mail in outbox.list().iter().rev() {
-        let links: String = mail.links.iter().map(|link| format!("<li><a href=\"{0}\">{0}</a></li>", escape(link))).collect();
+        let links: String = mail
+            .links
+            .iter()
+            .map(|link| format!("<li><a href=\"{0}\">{0}</a></li>", escape(link)))
+            .collect();
         rows.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td><a href=\"/_local/outbox/{}\">{}</a></td><td><ul>{}</ul></td></tr>",
             mail.sent_at.format("%H:%M:%S"),

@@ -26,13 +26,20 @@ fn key_schema(elements: &[crate::template::KeyElement]) -> Result<Vec<KeySchemaE
 /// Creates the table as the template defines it, unless a table of that name exists.
 pub async fn create_table(sdk: &SdkConfig, name: &str, definition: &TableDefinition) -> Result<()> {
     let client = aws_sdk_dynamodb::Client::new(sdk);
-    let existing = client.list_tables().send().await.context("DynamoDB ListTables failed; is the emulator running?")?;
+    let existing = client
+        .list_tables()
+        .send()
+        .await
+        .context("DynamoDB ListTables failed; is the emulator running?")?;
     if existing.table_names().iter().any(|table| table == name) {
         tracing::info!(table = name, "table exists");
         return Ok(());
     }
 
-    let mut request = client.create_table().table_name(name).billing_mode(BillingMode::PayPerRequest);
+    let mut request = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest);
     for attribute in &definition.attribute_definitions {
         request = request.attribute_definitions(
             AttributeDefinition::builder()
@@ -47,17 +54,29 @@ pub async fn create_table(sdk: &SdkConfig, name: &str, definition: &TableDefinit
             GlobalSecondaryIndex::builder()
                 .index_name(&index.index_name)
                 .set_key_schema(Some(key_schema(&index.key_schema)?))
-                .projection(Projection::builder().projection_type(ProjectionType::from(index.projection.projection_type.as_str())).build())
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::from(index.projection.projection_type.as_str()))
+                        .build(),
+                )
                 .build()?,
         );
     }
-    request.send().await.with_context(|| format!("DynamoDB CreateTable {name} failed"))?;
+    request
+        .send()
+        .await
+        .with_context(|| format!("DynamoDB CreateTable {name} failed"))?;
 
     let ttl = &definition.time_to_live_specification;
     client
         .update_time_to_live()
         .table_name(name)
-        .time_to_live_specification(TimeToLiveSpecification::builder().attribute_name(&ttl.attribute_name).enabled(ttl.enabled).build()?)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name(&ttl.attribute_name)
+                .enabled(ttl.enabled)
+                .build()?,
+        )
         .send()
         .await
         .with_context(|| format!("DynamoDB UpdateTimeToLive {name} failed"))?;
@@ -70,8 +89,15 @@ pub async fn create_event_bus(sdk: &SdkConfig, name: &str) -> Result<()> {
     let client = aws_sdk_eventbridge::Client::new(sdk);
     match client.create_event_bus().name(name).send().await {
         Ok(_) => Ok(()),
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_already_exists_exception()) => Ok(()),
-        Err(error) => Err(aws_sdk_eventbridge::Error::from(error)).with_context(|| format!("EventBridge CreateEventBus {name} failed")),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_already_exists_exception()) =>
+        {
+            Ok(())
+        }
+        Err(error) => Err(aws_sdk_eventbridge::Error::from(error))
+            .with_context(|| format!("EventBridge CreateEventBus {name} failed")),
     }
 }
 
@@ -80,7 +106,15 @@ pub async fn verify_sender(sdk: &SdkConfig, sender: &str) -> Result<()> {
     let client = aws_sdk_sesv2::Client::new(sdk);
     match client.create_email_identity().email_identity(sender).send().await {
         Ok(_) => Ok(()),
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_already_exists_exception()) => Ok(()),
-        Err(error) => Err(aws_sdk_sesv2::Error::from(error)).with_context(|| format!("SES CreateEmailIdentity {sender} failed")),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_already_exists_exception()) =>
+        {
+            Ok(())
+        }
+        Err(error) => {
+            Err(aws_sdk_sesv2::Error::from(error)).with_context(|| format!("SES CreateEmailIdentity {sender} failed"))
+        }
     }
 }

@@ -88,21 +88,28 @@ impl Template {
 
     pub fn parse(text: &str) -> Result<Self> {
         let document: Value = serde_yaml::from_str(text).context("invalid YAML")?;
-        let resources = document.get("Resources").ok_or_else(|| anyhow!("no Resources section"))?;
+        let resources = document
+            .get("Resources")
+            .ok_or_else(|| anyhow!("no Resources section"))?;
 
         let table_properties = resources
             .get(TABLE_RESOURCE)
             .and_then(|table| table.get("Properties"))
             .ok_or_else(|| anyhow!("no {TABLE_RESOURCE} with Properties"))?;
-        let table: TableDefinition = serde_yaml::from_value(table_properties.clone())
-            .with_context(|| format!("{TABLE_RESOURCE} Properties must spell out keys, indexes and TTL without intrinsic functions"))?;
+        let table: TableDefinition = serde_yaml::from_value(table_properties.clone()).with_context(|| {
+            format!("{TABLE_RESOURCE} Properties must spell out keys, indexes and TTL without intrinsic functions")
+        })?;
 
         let mut rules = Vec::new();
         let mut expiry_rate = None;
-        let Value::Mapping(resources) = resources else { bail!("Resources is not a mapping") };
+        let Value::Mapping(resources) = resources else {
+            bail!("Resources is not a mapping")
+        };
         for (name, resource) in resources {
             let Some(name) = name.as_str() else { continue };
-            let Some(Value::Mapping(events)) = resource.get("Properties").and_then(|p| p.get("Events")) else { continue };
+            let Some(Value::Mapping(events)) = resource.get("Properties").and_then(|p| p.get("Events")) else {
+                continue;
+            };
             for event in events.values() {
                 let kind = event.get("Type").and_then(Value::as_str).unwrap_or_default();
                 let properties = event.get("Properties");
@@ -113,7 +120,10 @@ impl Template {
                             .ok_or_else(|| anyhow!("{name}: {kind} event without Pattern"))?;
                         let pattern: Json = serde_yaml::from_value(pattern.clone())
                             .with_context(|| format!("{name}: the event Pattern must be plain YAML"))?;
-                        rules.push(EventRule { function: name.to_owned(), pattern });
+                        rules.push(EventRule {
+                            function: name.to_owned(),
+                            pattern,
+                        });
                     }
                     "Schedule" | "ScheduleV2" if name == EXPIRE_FUNCTION => {
                         let expression = properties
@@ -127,12 +137,20 @@ impl Template {
             }
         }
         let expiry_rate = expiry_rate.ok_or_else(|| anyhow!("{EXPIRE_FUNCTION} has no schedule"))?;
-        Ok(Self { table, rules, expiry_rate })
+        Ok(Self {
+            table,
+            rules,
+            expiry_rate,
+        })
     }
 
     /// Lists the functions whose rules match `event`, an EventBridge event as JSON.
     pub fn targets(&self, event: &Json) -> Vec<&str> {
-        self.rules.iter().filter(|rule| pattern_matches(&rule.pattern, event)).map(|rule| rule.function.as_str()).collect()
+        self.rules
+            .iter()
+            .filter(|rule| pattern_matches(&rule.pattern, event))
+            .map(|rule| rule.function.as_str())
+            .collect()
     }
 }
 
@@ -161,8 +179,13 @@ pub fn parse_rate(expression: &str) -> Result<Duration> {
         .strip_prefix("rate(")
         .and_then(|rest| rest.strip_suffix(')'))
         .ok_or_else(|| anyhow!("`{expression}` is not a rate(...) expression"))?;
-    let (count, unit) = inner.trim().split_once(' ').ok_or_else(|| anyhow!("`{expression}` has no unit"))?;
-    let count: u64 = count.parse().with_context(|| format!("`{expression}` has no whole number"))?;
+    let (count, unit) = inner
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| anyhow!("`{expression}` has no unit"))?;
+    let count: u64 = count
+        .parse()
+        .with_context(|| format!("`{expression}` has no whole number"))?;
     let seconds = match unit.trim() {
         "minute" | "minutes" => 60,
         "hour" | "hours" => 3600,
@@ -188,7 +211,11 @@ pub fn pattern_matches(pattern: &Json, event: &Json) -> bool {
 
 /// The table definition as attribute name to type, for comparisons.
 pub fn attribute_types(table: &TableDefinition) -> BTreeMap<&str, &str> {
-    table.attribute_definitions.iter().map(|a| (a.attribute_name.as_str(), a.attribute_type.as_str())).collect()
+    table
+        .attribute_definitions
+        .iter()
+        .map(|a| (a.attribute_name.as_str(), a.attribute_type.as_str()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -205,8 +232,17 @@ mod tests {
     #[test]
     fn pattern_matches_exact_values() {
         let pattern = serde_json::json!({"source": ["lockbox"], "detail": {"status": ["submitted"]}});
-        assert!(pattern_matches(&pattern, &serde_json::json!({"source": "lockbox", "detail": {"status": "submitted", "x": 1}})));
-        assert!(!pattern_matches(&pattern, &serde_json::json!({"source": "lockbox", "detail": {"status": "approved"}})));
-        assert!(!pattern_matches(&pattern, &serde_json::json!({"source": "other", "detail": {"status": "submitted"}})));
+        assert!(pattern_matches(
+            &pattern,
+            &serde_json::json!({"source": "lockbox", "detail": {"status": "submitted", "x": 1}})
+        ));
+        assert!(!pattern_matches(
+            &pattern,
+            &serde_json::json!({"source": "lockbox", "detail": {"status": "approved"}})
+        ));
+        assert!(!pattern_matches(
+            &pattern,
+            &serde_json::json!({"source": "other", "detail": {"status": "submitted"}})
+        ));
     }
 }

@@ -5,13 +5,18 @@ use std::process::Command;
 /// Runs the binary with `settings` and returns its exit success and standard error.
 fn start_with(settings: &[(&str, &str)]) -> (bool, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lockbox-local"));
-    command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     command.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
     for (name, value) in settings {
         command.env(name, value);
     }
     let output = command.output().expect("lockbox-local runs");
-    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]

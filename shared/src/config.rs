@@ -30,7 +30,10 @@ fn required(name: &'static str, hint: &'static str) -> Result<String, ConfigErro
 }
 
 fn invalid(name: &'static str, message: impl ToString) -> ConfigError {
-    ConfigError::Invalid { name, message: message.to_string() }
+    ConfigError::Invalid {
+        name,
+        message: message.to_string(),
+    }
 }
 
 /// Where requests, subscriptions and audit entries live, and where events go.
@@ -65,7 +68,11 @@ pub struct Timings {
 
 impl Default for Timings {
     fn default() -> Self {
-        Self { request_expiry: TimeDelta::hours(96), access_duration: TimeDelta::hours(8), retention: TimeDelta::days(90) }
+        Self {
+            request_expiry: TimeDelta::hours(96),
+            access_duration: TimeDelta::hours(8),
+            retention: TimeDelta::days(90),
+        }
     }
 }
 
@@ -96,9 +103,15 @@ pub struct Links {
 
 impl Links {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let raw_url = required("LOCKBOX_PUBLIC_URL", "set it to the address approvers' links start with")?;
+        let raw_url = required(
+            "LOCKBOX_PUBLIC_URL",
+            "set it to the address approvers' links start with",
+        )?;
         let public_url = parse_public_url(&raw_url).map_err(|message| invalid("LOCKBOX_PUBLIC_URL", message))?;
-        let raw_key = required("LOCKBOX_TOKEN_KEY", "set it to at least 32 random bytes in base64, e.g. `openssl rand -base64 32`")?;
+        let raw_key = required(
+            "LOCKBOX_TOKEN_KEY",
+            "set it to at least 32 random bytes in base64, e.g. `openssl rand -base64 32`",
+        )?;
         let token_key = TokenKey::from_base64(&raw_key).map_err(|error| invalid("LOCKBOX_TOKEN_KEY", error))?;
         Ok(Self { public_url, token_key })
     }
@@ -137,7 +150,8 @@ pub fn jit_policy_from_env() -> Result<JitPolicy, ConfigError> {
     match optional(NAME) {
         None => Ok(JitPolicy::default_policy()),
         Some(path) => {
-            let text = std::fs::read_to_string(&path).map_err(|error| invalid(NAME, format!("cannot read {path}: {error}")))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|error| invalid(NAME, format!("cannot read {path}: {error}")))?;
             JitPolicy::from_json(&text).map_err(|error| invalid(NAME, format!("{path}: {error}")))
         }
     }
@@ -151,7 +165,10 @@ mod tests {
     fn public_url_drops_trailing_slash() {
         let url = parse_public_url("https://lockbox.example.com/Prod/").unwrap();
         assert_eq!(url, "https://lockbox.example.com/Prod");
-        assert_eq!(parse_public_url("http://127.0.0.1:3000").unwrap(), "http://127.0.0.1:3000");
+        assert_eq!(
+            parse_public_url("http://127.0.0.1:3000").unwrap(),
+            "http://127.0.0.1:3000"
+        );
     }
 
     #[test]

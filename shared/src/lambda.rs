@@ -89,8 +89,14 @@ fn authorizer_claims(context: &RequestContext) -> std::collections::HashMap<Stri
         RequestContext::ApiGatewayV1(context) => {
             let fields = &context.authorizer.fields;
             match fields.get("claims").and_then(|claims| claims.as_object()) {
-                Some(claims) => claims.iter().filter_map(|(name, value)| Some((name.clone(), text(value)?))).collect(),
-                None => fields.iter().filter_map(|(name, value)| Some((name.clone(), text(value)?))).collect(),
+                Some(claims) => claims
+                    .iter()
+                    .filter_map(|(name, value)| Some((name.clone(), text(value)?)))
+                    .collect(),
+                None => fields
+                    .iter()
+                    .filter_map(|(name, value)| Some((name.clone(), text(value)?)))
+                    .collect(),
             }
         }
         #[allow(unreachable_patterns)]

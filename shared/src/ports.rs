@@ -30,7 +30,10 @@ pub enum PortError {
 
 impl PortError {
     pub fn service(context: &'static str, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        PortError::Service { context, source: source.into() }
+        PortError::Service {
+            context,
+            source: source.into(),
+        }
     }
 }
 
@@ -83,7 +86,13 @@ pub trait DeliveryLedger: Send + Sync {
     /// was already claimed and is not stale.
     async fn claim_delivery(&self, request: RequestId, key: &str, now: DateTime<Utc>) -> PortResult<bool>;
     /// Marks a claimed delivery as done, with its audit entry, in one transaction.
-    async fn complete_delivery(&self, request: RequestId, key: &str, message_id: &str, audit: &AuditEntry) -> PortResult<()>;
+    async fn complete_delivery(
+        &self,
+        request: RequestId,
+        key: &str,
+        message_id: &str,
+        audit: &AuditEntry,
+    ) -> PortResult<()>;
     /// Drops a claim whose mail could not be sent, so that a retry can claim it again.
     async fn release_delivery(&self, request: RequestId, key: &str) -> PortResult<()>;
 }

@@ -25,20 +25,18 @@ impl EventBridgeBus {
 #[async_trait]
 impl EventBus for EventBridgeBus {
     async fn publish(&self, event: &StatusChanged) -> PortResult<()> {
-        let detail = serde_json::to_string(event).map_err(|error| PortError::service("encoding event detail", error))?;
+        let detail =
+            serde_json::to_string(event).map_err(|error| PortError::service("encoding event detail", error))?;
         let entry = PutEventsRequestEntry::builder()
             .event_bus_name(&self.bus_name)
             .source(EVENT_SOURCE)
             .detail_type(STATUS_CHANGED)
             .detail(detail)
             .build();
-        let output = self
-            .client
-            .put_events()
-            .entries(entry)
-            .send()
-            .await
-            .map_err(|error| PortError::service("EventBridge PutEvents", aws_sdk_eventbridge::Error::from(error)))?;
+        let output =
+            self.client.put_events().entries(entry).send().await.map_err(|error| {
+                PortError::service("EventBridge PutEvents", aws_sdk_eventbridge::Error::from(error))
+            })?;
 
         // PutEvents reports a rejected entry in the response, not as an error.
         if output.failed_entry_count > 0 {

@@ -40,7 +40,12 @@ pub struct AuditReader {
 fn parse_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, InvalidField> {
     DateTime::parse_from_rfc3339(raw)
         .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| InvalidField::new(field, format!("`{raw}` is not an RFC 3339 time such as 2026-12-04T10:00:00Z")))
+        .map_err(|_| {
+            InvalidField::new(
+                field,
+                format!("`{raw}` is not an RFC 3339 time such as 2026-12-04T10:00:00Z"),
+            )
+        })
 }
 
 impl AuditReader {
@@ -51,7 +56,9 @@ impl AuditReader {
         }
         let filter = self.filter(caller, &raw)?;
         match self.log.query(&filter, raw.next_token.as_deref()).await {
-            Err(PortError::InvalidPageToken) => Err(InvalidField::new("next_token", "is not a token this service issued").into()),
+            Err(PortError::InvalidPageToken) => {
+                Err(InvalidField::new("next_token", "is not a token this service issued").into())
+            }
             other => Ok(other?),
         }
     }
@@ -60,7 +67,10 @@ impl AuditReader {
         let operation = raw
             .operation
             .as_deref()
-            .map(|name| name.parse::<Operation>().map_err(|message| InvalidField::new("operation", message)))
+            .map(|name| {
+                name.parse::<Operation>()
+                    .map_err(|message| InvalidField::new("operation", message))
+            })
             .transpose()?;
         let subscription_id = raw.subscription_id.as_deref().map(SubscriptionId::parse).transpose()?;
         let request_id = raw.request_id.as_deref().map(RequestId::parse).transpose()?;
@@ -68,11 +78,21 @@ impl AuditReader {
             None => DEFAULT_LIMIT,
             Some(text) => match text.parse::<usize>() {
                 Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => limit,
-                _ => return Err(InvalidField::new("limit", format!("`{text}` is not a whole number from 1 to {MAX_LIMIT}"))),
+                _ => {
+                    return Err(InvalidField::new(
+                        "limit",
+                        format!("`{text}` is not a whole number from 1 to {MAX_LIMIT}"),
+                    ))
+                }
             },
         };
 
-        let to = raw.to.as_deref().map(|text| parse_time("to", text)).transpose()?.unwrap_or_else(|| self.clock.now());
+        let to = raw
+            .to
+            .as_deref()
+            .map(|text| parse_time("to", text))
+            .transpose()?
+            .unwrap_or_else(|| self.clock.now());
         let keyed = operation.is_some() || subscription_id.is_some() || request_id.is_some();
         let from = match raw.from.as_deref() {
             Some(text) => parse_time("from", text)?,
@@ -88,6 +108,14 @@ impl AuditReader {
                 "spans more than three years; narrow the range or filter by operation, subscription_id or request_id",
             ));
         }
-        Ok(AuditFilter { operation, subscription_id, request_id, tenant_id: caller.tenant.clone(), from, to, limit })
+        Ok(AuditFilter {
+            operation,
+            subscription_id,
+            request_id,
+            tenant_id: caller.tenant.clone(),
+            from,
+            to,
+            limit,
+        })
     }
 }

@@ -82,7 +82,11 @@ impl Decider {
             .find(|owner| owner.email == claims.approver)
             .cloned()
             .ok_or(LinkError::NotApprover)?;
-        Ok(ApproverContext { request, approver, token: token.to_owned() })
+        Ok(ApproverContext {
+            request,
+            approver,
+            token: token.to_owned(),
+        })
     }
 
     /// Lists the pending requests of the subscription the link's request belongs to, for which
@@ -91,10 +95,15 @@ impl Decider {
         let claims = self.verify(token)?;
         let context = self.open(claims.request_id, token).await?;
         let now = self.clock.now();
-        let pending = self.requests.pending_for_subscription(&context.request.subscription_id).await?;
+        let pending = self
+            .requests
+            .pending_for_subscription(&context.request.subscription_id)
+            .await?;
         let entries = pending
             .into_iter()
-            .filter(|request| request.status_at(now) == Status::CustomerNotified && request.is_approver(&claims.approver))
+            .filter(|request| {
+                request.status_at(now) == Status::CustomerNotified && request.is_approver(&claims.approver)
+            })
             .map(|request| {
                 let token = ApprovalToken {
                     request_id: request.request_id,
@@ -109,29 +118,56 @@ impl Decider {
     }
 
     /// Approves or denies a request on behalf of the link's approver.
-    pub async fn decide(&self, id: RequestId, token: &str, decision: Decision) -> Result<ApproverContext, ApproverError> {
+    pub async fn decide(
+        &self,
+        id: RequestId,
+        token: &str,
+        decision: Decision,
+    ) -> Result<ApproverContext, ApproverError> {
         let context = self.open(id, token).await?;
-        let transition = context.request.decide(&context.approver.email, decision, self.clock.now()).map_err(AppError::from)?;
+        let transition = context
+            .request
+            .decide(&context.approver.email, decision, self.clock.now())
+            .map_err(AppError::from)?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, status = %transition.request.status, "customer decision recorded");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
-        Ok(ApproverContext { request: transition.request, ..context })
+        Ok(ApproverContext {
+            request: transition.request,
+            ..context
+        })
     }
 
     /// Ends approved access early on behalf of the link's approver.
     pub async fn revoke(&self, id: RequestId, token: &str) -> Result<ApproverContext, ApproverError> {
         let context = self.open(id, token).await?;
         let reason = Some(format!("revoked by {}", context.approver.email));
-        let transition = context.request.revoke(&context.approver.email, reason, self.clock.now()).map_err(AppError::from)?;
+        let transition = context
+            .request
+            .revoke(&context.approver.email, reason, self.clock.now())
+            .map_err(AppError::from)?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, "access revoked");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
-        Ok(ApproverContext { request: transition.request, ..context })
+        Ok(ApproverContext {
+            request: transition.request,
+            ..context
+        })
     }
 
     /// Records an internal approver's decision on a request that the JIT policy held back.
-    pub async fn decide_internally(&self, caller: &Caller, id: RequestId, approve: bool, reason: Option<String>) -> Result<AccessRequest, AppError> {
-        let request = self.requests.get_request(id).await?.ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))?;
+    pub async fn decide_internally(
+        &self,
+        caller: &Caller,
+        id: RequestId,
+        approve: bool,
+        reason: Option<String>,
+    ) -> Result<AccessRequest, AppError> {
+        let request = self
+            .requests
+            .get_request(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))?;
         let subscription = self.subscriptions.get_subscription(&request.subscription_id).await?;
         let transition = request.decide_internally(caller, approve, reason, subscription.as_ref(), self.clock.now())?;
         self.requests.apply(&transition).await?;

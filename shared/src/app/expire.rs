@@ -64,7 +64,12 @@ impl Expirer {
                 break;
             }
         }
-        tracing::info!(expired = report.expired, access_ended = report.access_ended, skipped = report.skipped, "expiry run finished");
+        tracing::info!(
+            expired = report.expired,
+            access_ended = report.access_ended,
+            skipped = report.skipped,
+            "expiry run finished"
+        );
         Ok(report)
     }
 }

@@ -41,7 +41,11 @@ fn require_role(caller: &Caller, role: Role) -> Result<(), AppError> {
 
 impl Intake {
     /// Creates or replaces a subscription and its owner list.
-    pub async fn register_subscription(&self, caller: &Caller, registration: Registration) -> Result<Subscription, AppError> {
+    pub async fn register_subscription(
+        &self,
+        caller: &Caller,
+        registration: Registration,
+    ) -> Result<Subscription, AppError> {
         require_role(caller, Role::ProviderAdmin)?;
         let now = self.clock.now();
         let subscription = Subscription::new(
@@ -87,7 +91,12 @@ impl Intake {
         self.requests.create_request(&request, &audit).await?;
         tracing::info!(request_id = %request.request_id, subscription_id = %request.subscription_id, "request submitted");
 
-        let event = StatusChanged { request_id: request.request_id, status: request.status, version: request.version, at: now };
+        let event = StatusChanged {
+            request_id: request.request_id,
+            status: request.status,
+            version: request.version,
+            at: now,
+        };
         publish_logged(self.bus.as_ref(), &event).await;
         Ok(request)
     }
@@ -96,15 +105,29 @@ impl Intake {
     pub async fn get(&self, caller: &Caller, id: RequestId) -> Result<AccessRequest, AppError> {
         let allowed = [Role::SupportEngineer, Role::SupportManager, Role::DevopsManager];
         if !allowed.iter().any(|role| caller.has_role(*role)) {
-            return Err(AppError::Forbidden("this route requires the role support_engineer, support_manager or devops_manager".into()));
+            return Err(AppError::Forbidden(
+                "this route requires the role support_engineer, support_manager or devops_manager".into(),
+            ));
         }
-        self.requests.get_request(id).await?.ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))
+        self.requests
+            .get_request(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))
     }
 
     /// Withdraws a pending request on behalf of its requester.
-    pub async fn cancel(&self, caller: &Caller, id: RequestId, reason: Option<String>) -> Result<AccessRequest, AppError> {
+    pub async fn cancel(
+        &self,
+        caller: &Caller,
+        id: RequestId,
+        reason: Option<String>,
+    ) -> Result<AccessRequest, AppError> {
         require_role(caller, Role::SupportEngineer)?;
-        let request = self.requests.get_request(id).await?.ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))?;
+        let request = self
+            .requests
+            .get_request(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("request {id} was not found")))?;
         let transition = request.cancel(caller, reason, self.clock.now())?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, "request cancelled");

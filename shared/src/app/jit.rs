@@ -34,10 +34,18 @@ impl JitEvaluator {
 
         if request.status != Status::Submitted {
             let evaluated_next = request.version == event.version + 1
-                && matches!(request.status, Status::PendingInternalApproval | Status::CustomerNotified | Status::Rejected);
+                && matches!(
+                    request.status,
+                    Status::PendingInternalApproval | Status::CustomerNotified | Status::Rejected
+                );
             if evaluated_next {
                 tracing::info!(request_id = %request_id, status = %request.status, "request already evaluated; announcing the result again");
-                let again = StatusChanged { request_id, status: request.status, version: request.version, at: self.clock.now() };
+                let again = StatusChanged {
+                    request_id,
+                    status: request.status,
+                    version: request.version,
+                    at: self.clock.now(),
+                };
                 self.bus.publish(&again).await?;
             }
             return Ok(());
@@ -64,7 +72,12 @@ impl JitEvaluator {
             }
             Err(error) => return Err(error.into()),
         }
-        let jit = transition.request.jit.as_ref().map(|jit| jit.rule.as_str()).unwrap_or_default();
+        let jit = transition
+            .request
+            .jit
+            .as_ref()
+            .map(|jit| jit.rule.as_str())
+            .unwrap_or_default();
         tracing::info!(request_id = %request_id, status = %transition.request.status, jit_rule = jit, "request evaluated");
 
         // An error here makes Lambda deliver the event again, which announces the result again.

@@ -37,7 +37,9 @@ pub enum AppError {
 impl From<PortError> for AppError {
     fn from(error: PortError) -> Self {
         match error {
-            PortError::Conflict => AppError::Conflict("the request changed at the same time; reload it and try again".into()),
+            PortError::Conflict => {
+                AppError::Conflict("the request changed at the same time; reload it and try again".into())
+            }
             other => AppError::Service(other),
         }
     }
@@ -59,7 +61,11 @@ pub fn event_for(transition: &Transition) -> StatusChanged {
         request_id: request.request_id,
         status: request.status,
         version: request.version,
-        at: transition.audit.first().map(|entry| entry.at).unwrap_or(request.created_at),
+        at: transition
+            .audit
+            .first()
+            .map(|entry| entry.at)
+            .unwrap_or(request.created_at),
     }
 }
 

@@ -24,7 +24,14 @@ pub struct Notifier {
 }
 
 /// Statuses the requester hears about.
-const OUTCOMES: [Status; 6] = [Status::Approved, Status::Denied, Status::Expired, Status::Rejected, Status::AccessEnded, Status::Revoked];
+const OUTCOMES: [Status; 6] = [
+    Status::Approved,
+    Status::Denied,
+    Status::Expired,
+    Status::Rejected,
+    Status::AccessEnded,
+    Status::Revoked,
+];
 
 impl Notifier {
     /// Sends the mail a state change calls for. Each mail has a delivery key in the ledger, so
@@ -47,8 +54,12 @@ impl Notifier {
             // same link can revoke access approved just before the deadline.
             let token_expiry = request.expires_at + TimeDelta::seconds(request.access_duration_seconds);
             for approver in &request.approvers {
-                let token = ApprovalToken { request_id: request.request_id, approver: approver.email.clone(), expires_at: token_expiry }
-                    .sign(&self.links.token_key);
+                let token = ApprovalToken {
+                    request_id: request.request_id,
+                    approver: approver.email.clone(),
+                    expires_at: token_expiry,
+                }
+                .sign(&self.links.token_key);
                 let mail = approver_mail(&request, approver, &self.links.public_url, &token, now);
                 let key = format!("approver#{}", approver.email);
                 if let Err(error) = self.deliver(&request, &key, "approver", &mail).await {
@@ -65,7 +76,13 @@ impl Notifier {
         first_error.map_or(Ok(()), Err)
     }
 
-    async fn deliver(&self, request: &AccessRequest, key: &str, recipient_role: &str, mail: &OutgoingMail) -> Result<(), AppError> {
+    async fn deliver(
+        &self,
+        request: &AccessRequest,
+        key: &str,
+        recipient_role: &str,
+        mail: &OutgoingMail,
+    ) -> Result<(), AppError> {
         let request_id = request.request_id;
         let now = self.clock.now();
         if !self.ledger.claim_delivery(request_id, key, now).await? {
@@ -90,7 +107,9 @@ impl Notifier {
             .with_detail("recipient", mail.to.as_str())
             .with_detail("recipient_role", recipient_role)
             .with_detail("message_id", &message_id);
-        self.ledger.complete_delivery(request_id, key, &message_id, &audit).await?;
+        self.ledger
+            .complete_delivery(request_id, key, &message_id, &audit)
+            .await?;
         tracing::info!(request_id = %request_id, delivery = key, message_id = %message_id, "mail sent");
         Ok(())
     }

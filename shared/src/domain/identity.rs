@@ -96,8 +96,14 @@ mod tests {
 
     #[test]
     fn roles_parse_from_several_formats() {
-        assert_eq!(parse_roles("support_engineer,auditor"), vec![Role::SupportEngineer, Role::Auditor]);
-        assert_eq!(parse_roles("[support_manager devops_manager]"), vec![Role::SupportManager, Role::DevopsManager]);
+        assert_eq!(
+            parse_roles("support_engineer,auditor"),
+            vec![Role::SupportEngineer, Role::Auditor]
+        );
+        assert_eq!(
+            parse_roles("[support_manager devops_manager]"),
+            vec![Role::SupportManager, Role::DevopsManager]
+        );
         assert_eq!(parse_roles("other_app_role, provider_admin"), vec![Role::ProviderAdmin]);
         assert!(parse_roles("").is_empty());
     }

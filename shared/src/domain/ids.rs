@@ -15,7 +15,10 @@ pub struct InvalidField {
 
 impl InvalidField {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -114,7 +117,10 @@ fn parse_identifier(raw: &str, field: &'static str, max_len: usize) -> Result<St
         return Err(InvalidField::new(field, "must not be empty"));
     }
     if raw.len() > max_len {
-        return Err(InvalidField::new(field, format!("is {} bytes long, the maximum is {max_len}", raw.len())));
+        return Err(InvalidField::new(
+            field,
+            format!("is {} bytes long, the maximum is {max_len}", raw.len()),
+        ));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':');
     if let Some(bad) = raw.chars().find(|c| !allowed(*c)) {
@@ -148,15 +154,26 @@ impl Email {
             return Err(InvalidField::new(field, "must not be empty"));
         }
         if trimmed.len() > Self::MAX_LEN {
-            return Err(InvalidField::new(field, format!("is longer than {} bytes", Self::MAX_LEN)));
+            return Err(InvalidField::new(
+                field,
+                format!("is longer than {} bytes", Self::MAX_LEN),
+            ));
         }
         let invalid = || InvalidField::new(field, format!("`{}` is not an email address", truncate(trimmed)));
         let (local, domain) = trimmed.split_once('@').ok_or_else(invalid)?;
         let forbidden = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '@');
-        if local.is_empty() || domain.len() < 3 || !domain.contains('.') || trimmed.chars().filter(|c| *c == '@').count() != 1 {
+        if local.is_empty()
+            || domain.len() < 3
+            || !domain.contains('.')
+            || trimmed.chars().filter(|c| *c == '@').count() != 1
+        {
             return Err(invalid());
         }
-        if local.chars().any(forbidden) || domain.chars().any(forbidden) || domain.starts_with('.') || domain.ends_with('.') {
+        if local.chars().any(forbidden)
+            || domain.chars().any(forbidden)
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+        {
             return Err(invalid());
         }
         Ok(Self(trimmed.to_lowercase()))
@@ -209,7 +226,17 @@ mod tests {
 
     #[test]
     fn email_rejects_malformed_values() {
-        for raw in ["", "alice", "alice@", "@example.com", "a@b", "a b@example.com", "a@@example.com", "a@example.com>", "a@.example.com"] {
+        for raw in [
+            "",
+            "alice",
+            "alice@",
+            "@example.com",
+            "a@b",
+            "a b@example.com",
+            "a@@example.com",
+            "a@example.com>",
+            "a@.example.com",
+        ] {
             assert!(Email::parse(raw).is_err(), "{raw:?} was accepted");
         }
     }

@@ -106,7 +106,10 @@ impl JitPolicy {
             }
             if let RuleOutcome::InternalApproval(role) = rule.outcome {
                 if !matches!(role, Role::SupportManager | Role::DevopsManager) {
-                    return Err(PolicyError::InternalRole { rule: rule.name.clone(), role });
+                    return Err(PolicyError::InternalRole {
+                        rule: rule.name.clone(),
+                        role,
+                    });
                 }
             }
         }
@@ -119,30 +122,48 @@ impl JitPolicy {
 
     /// Evaluates `request` against the fixed checks, then the rules in order.
     pub fn evaluate(&self, request: &AccessRequest, subscription: Option<&Subscription>) -> JitEvaluation {
-        let fixed = |rule: &str, reason: String| JitEvaluation { rule: rule.to_owned(), verdict: Verdict::Reject { reason } };
+        let fixed = |rule: &str, reason: String| JitEvaluation {
+            rule: rule.to_owned(),
+            verdict: Verdict::Reject { reason },
+        };
 
         let Some(subscription) = subscription else {
-            return fixed("registered-subscription", format!("subscription {} is not registered", request.subscription_id));
+            return fixed(
+                "registered-subscription",
+                format!("subscription {} is not registered", request.subscription_id),
+            );
         };
         if !subscription.support_plan.is_eligible() {
-            let plan = serde_json::to_value(subscription.support_plan).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let plan = serde_json::to_value(subscription.support_plan)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
             return fixed(
                 "eligible-support-plan",
                 format!("the tenant's support plan `{plan}` is below `developer`, so lockbox access is not available"),
             );
         }
         if request.resource_kind == ResourceKind::ClassicVm {
-            return fixed("no-classic-resources", "classic resources are not eligible for lockbox access".to_owned());
+            return fixed(
+                "no-classic-resources",
+                "classic resources are not eligible for lockbox access".to_owned(),
+            );
         }
         let identity = if request.requester_isolated_identity {
             IdentityKind::IsolatedIdentity
         } else if request.requester_mfa {
             IdentityKind::Mfa
         } else {
-            return fixed("strong-identity", "the requester used neither an isolated identity nor multi-factor authentication".to_owned());
+            return fixed(
+                "strong-identity",
+                "the requester used neither an isolated identity nor multi-factor authentication".to_owned(),
+            );
         };
 
-        let found = self.rules.iter().find(|rule| rule.conditions.matches(request, identity));
+        let found = self
+            .rules
+            .iter()
+            .find(|rule| rule.conditions.matches(request, identity));
         match found {
             Some(rule) => JitEvaluation {
                 rule: rule.name.clone(),

@@ -85,7 +85,10 @@ impl Status {
 
     /// Whether the request still waits for someone's decision.
     pub fn is_pending(self) -> bool {
-        matches!(self, Status::Submitted | Status::PendingInternalApproval | Status::CustomerNotified)
+        matches!(
+            self,
+            Status::Submitted | Status::PendingInternalApproval | Status::CustomerNotified
+        )
     }
 
     /// Whether nothing can happen to the request any more.
@@ -239,7 +242,10 @@ impl AccessRequest {
         let audit = request
             .audit(Operation::SubmitAccessRequest, caller.principal.as_str(), now)
             .with_detail("resource_id", request.resource_id.as_str())
-            .with_detail("permission_level", format!("{:?}", request.permission_level).to_lowercase())
+            .with_detail(
+                "permission_level",
+                format!("{:?}", request.permission_level).to_lowercase(),
+            )
             .with_detail("support_ticket_id", request.support_ticket_id.as_str());
         (request, audit)
     }
@@ -287,22 +293,19 @@ impl AccessRequest {
     ) -> Result<Transition, TransitionError> {
         self.require(Status::Submitted, "evaluated", now)?;
         let mut next = self.clone();
-        next.jit = Some(JitOutcome { rule: evaluation.rule.clone(), verdict: evaluation.verdict.clone(), evaluated_at: now });
+        next.jit = Some(JitOutcome {
+            rule: evaluation.rule.clone(),
+            verdict: evaluation.verdict.clone(),
+            evaluated_at: now,
+        });
         let actor = system_actor::JIT_POLICY;
 
         let audit = match &evaluation.verdict {
-            Verdict::CustomerApproval => match subscription.map(|s| s.approvers_for(&self.requester)) {
-                Some(approvers) if !approvers.is_empty() => {
-                    next.approvers = approvers;
-                    next.status = Status::CustomerNotified;
-                    vec![self.audit(Operation::CreateLockboxRequest, actor, now).with_detail("jit_rule", &evaluation.rule)]
-                }
-                _ => {
-                    let reason = "the subscription has no designated approver other than the requester";
-                    next.reject(reason, now);
-                    vec![self.audit(Operation::RejectAccessRequest, actor, now).with_detail("reason", reason)]
-                }
-            },
+            Verdict::CustomerApproval => {
+                vec![self
+                    .send_to_customer(&mut next, subscription, actor, now)
+                    .with_detail("jit_rule", &evaluation.rule)]
+            }
             Verdict::InternalApproval { role } => {
                 next.status = Status::PendingInternalApproval;
                 vec![self
@@ -333,33 +336,38 @@ impl AccessRequest {
         self.require(Status::PendingInternalApproval, "approved internally", now)?;
         let role = match self.jit.as_ref().map(|jit| &jit.verdict) {
             Some(Verdict::InternalApproval { role }) => *role,
-            _ => return Err(TransitionError::NotAllowed("the request does not require internal approval".into())),
+            _ => {
+                return Err(TransitionError::NotAllowed(
+                    "the request does not require internal approval".into(),
+                ))
+            }
         };
         if !caller.has_role(role) {
-            return Err(TransitionError::NotAllowed(format!("internal approval of this request requires the role {role}")));
+            return Err(TransitionError::NotAllowed(format!(
+                "internal approval of this request requires the role {role}"
+            )));
         }
         if caller.principal == self.requester {
-            return Err(TransitionError::NotAllowed("the requester cannot approve their own request".into()));
+            return Err(TransitionError::NotAllowed(
+                "the requester cannot approve their own request".into(),
+            ));
         }
 
         let mut next = self.clone();
-        next.internal_decision = Some(InternalDecision { approver: caller.principal.clone(), role, approved: approve, decided_at: now });
+        next.internal_decision = Some(InternalDecision {
+            approver: caller.principal.clone(),
+            role,
+            approved: approve,
+            decided_at: now,
+        });
         let actor = caller.principal.as_str();
         let mut audit = Vec::new();
         if approve {
-            audit.push(self.audit(Operation::ApproveInternalAccessRequest, actor, now).with_detail("role", role.as_str()));
-            match subscription.map(|s| s.approvers_for(&self.requester)) {
-                Some(approvers) if !approvers.is_empty() => {
-                    next.approvers = approvers;
-                    next.status = Status::CustomerNotified;
-                    audit.push(self.audit(Operation::CreateLockboxRequest, actor, now));
-                }
-                _ => {
-                    let reason = "the subscription has no designated approver other than the requester";
-                    next.reject(reason, now);
-                    audit.push(self.audit(Operation::RejectAccessRequest, system_actor::JIT_POLICY, now).with_detail("reason", reason));
-                }
-            }
+            audit.push(
+                self.audit(Operation::ApproveInternalAccessRequest, actor, now)
+                    .with_detail("role", role.as_str()),
+            );
+            audit.push(self.send_to_customer(&mut next, subscription, actor, now));
         } else {
             let reason = reason.unwrap_or_else(|| "rejected by the internal approver".to_owned());
             audit.push(
@@ -374,14 +382,21 @@ impl AccessRequest {
 
     /// Records a designated approver's decision. Approval opens access for the request's
     /// access duration, starting now.
-    pub fn decide(&self, approver: &Email, decision: Decision, now: DateTime<Utc>) -> Result<Transition, TransitionError> {
+    pub fn decide(
+        &self,
+        approver: &Email,
+        decision: Decision,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, TransitionError> {
         let action = match decision {
             Decision::Approve => "approved",
             Decision::Deny => "denied",
         };
         self.require(Status::CustomerNotified, action, now)?;
         if approver == &self.requester || !self.is_approver(approver) {
-            return Err(TransitionError::NotAllowed(format!("{approver} is not a designated approver of this request")));
+            return Err(TransitionError::NotAllowed(format!(
+                "{approver} is not a designated approver of this request"
+            )));
         }
 
         let mut next = self.clone();
@@ -405,13 +420,23 @@ impl AccessRequest {
     }
 
     /// Withdraws a pending request on behalf of its requester.
-    pub fn cancel(&self, caller: &Caller, reason: Option<String>, now: DateTime<Utc>) -> Result<Transition, TransitionError> {
+    pub fn cancel(
+        &self,
+        caller: &Caller,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, TransitionError> {
         if caller.principal != self.requester {
-            return Err(TransitionError::NotAllowed("only the requester can cancel a request".into()));
+            return Err(TransitionError::NotAllowed(
+                "only the requester can cancel a request".into(),
+            ));
         }
         let status = self.status_at(now);
         if !status.is_pending() {
-            return Err(TransitionError::WrongStatus { status, action: "cancelled" });
+            return Err(TransitionError::WrongStatus {
+                status,
+                action: "cancelled",
+            });
         }
         let mut next = self.clone();
         next.status = Status::Cancelled;
@@ -425,10 +450,17 @@ impl AccessRequest {
     }
 
     /// Ends approved access early on behalf of a designated approver.
-    pub fn revoke(&self, approver: &Email, reason: Option<String>, now: DateTime<Utc>) -> Result<Transition, TransitionError> {
+    pub fn revoke(
+        &self,
+        approver: &Email,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, TransitionError> {
         self.require(Status::Approved, "revoked", now)?;
         if !self.is_approver(approver) {
-            return Err(TransitionError::NotAllowed(format!("{approver} is not a designated approver of this request")));
+            return Err(TransitionError::NotAllowed(format!(
+                "{approver} is not a designated approver of this request"
+            )));
         }
         let mut next = self.clone();
         next.status = Status::Revoked;
@@ -456,14 +488,22 @@ impl AccessRequest {
             self.audit(Operation::EndLockboxAccess, system_actor::EXPIRY, now)
         } else {
             next.status = Status::Expired;
-            self.audit(Operation::LockboxRequestExpiry, system_actor::EXPIRY, now).with_detail("previous_status", self.status.as_str())
+            self.audit(Operation::LockboxRequestExpiry, system_actor::EXPIRY, now)
+                .with_detail("previous_status", self.status.as_str())
         };
         Some(self.transition(next, vec![audit]))
     }
 
     /// Builds an audit entry about this request.
     pub fn audit(&self, operation: Operation, actor: &str, now: DateTime<Utc>) -> AuditEntry {
-        AuditEntry::new(operation, Some(self.request_id), self.subscription_id.clone(), self.tenant_id.clone(), actor, now)
+        AuditEntry::new(
+            operation,
+            Some(self.request_id),
+            self.subscription_id.clone(),
+            self.tenant_id.clone(),
+            actor,
+            now,
+        )
     }
 
     fn require(&self, expected: Status, action: &'static str, now: DateTime<Utc>) -> Result<(), TransitionError> {
@@ -475,6 +515,30 @@ impl AccessRequest {
         }
     }
 
+    /// Moves `next` to the customer, with the subscription's owners other than the requester as
+    /// its approvers, and returns the audit entry. Without such an owner, rejects it instead.
+    fn send_to_customer(
+        &self,
+        next: &mut AccessRequest,
+        subscription: Option<&Subscription>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> AuditEntry {
+        let approvers = subscription
+            .map(|s| s.approvers_for(&self.requester))
+            .unwrap_or_default();
+        if approvers.is_empty() {
+            let reason = "the subscription has no designated approver other than the requester";
+            next.reject(reason, now);
+            return self
+                .audit(Operation::RejectAccessRequest, actor, now)
+                .with_detail("reason", reason);
+        }
+        next.approvers = approvers;
+        next.status = Status::CustomerNotified;
+        self.audit(Operation::CreateLockboxRequest, actor, now)
+    }
+
     fn reject(&mut self, reason: &str, now: DateTime<Utc>) {
         self.status = Status::Rejected;
         self.closed_at = Some(now);
@@ -483,7 +547,12 @@ impl AccessRequest {
 
     fn transition(&self, mut next: AccessRequest, audit: Vec<AuditEntry>) -> Transition {
         next.version = self.version + 1;
-        Transition { request: next, from_status: self.status, from_version: self.version, audit }
+        Transition {
+            request: next,
+            from_status: self.status,
+            from_version: self.version,
+            audit,
+        }
     }
 }
 

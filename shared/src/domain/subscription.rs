@@ -67,7 +67,10 @@ impl Subscription {
             return Err(InvalidField::new("owners", "must list at least one owner"));
         }
         if owners.len() > MAX_OWNERS {
-            return Err(InvalidField::new("owners", format!("lists {} owners, the maximum is {MAX_OWNERS}", owners.len())));
+            return Err(InvalidField::new(
+                "owners",
+                format!("lists {} owners, the maximum is {MAX_OWNERS}", owners.len()),
+            ));
         }
         let mut seen = HashSet::new();
         for owner in &owners {
@@ -75,12 +78,23 @@ impl Subscription {
                 return Err(InvalidField::new("owners", format!("lists {} twice", owner.email)));
             }
         }
-        Ok(Self { subscription_id, tenant_id, support_plan, owners, updated_at, updated_by })
+        Ok(Self {
+            subscription_id,
+            tenant_id,
+            support_plan,
+            owners,
+            updated_at,
+            updated_by,
+        })
     }
 
     /// Returns the owners who may decide a request made by `requester`: every owner but the
     /// requester.
     pub fn approvers_for(&self, requester: &Email) -> Vec<Owner> {
-        self.owners.iter().filter(|owner| &owner.email != requester).cloned().collect()
+        self.owners
+            .iter()
+            .filter(|owner| &owner.email != requester)
+            .cloned()
+            .collect()
     }
 }

@@ -6,8 +6,12 @@ use super::ids::InvalidField;
 
 /// Parses a duration such as `96h`, `8h`, `30s` or `1h 30m` into a positive `TimeDelta`.
 pub fn parse_duration(field: &'static str, raw: &str) -> Result<TimeDelta, InvalidField> {
-    let std = humantime::parse_duration(raw.trim())
-        .map_err(|error| InvalidField::new(field, format!("`{raw}` is not a duration like 96h, 8h or 30s ({error})")))?;
+    let std = humantime::parse_duration(raw.trim()).map_err(|error| {
+        InvalidField::new(
+            field,
+            format!("`{raw}` is not a duration like 96h, 8h or 30s ({error})"),
+        )
+    })?;
     let delta = TimeDelta::from_std(std).map_err(|_| InvalidField::new(field, format!("`{raw}` is too long")))?;
     if delta <= TimeDelta::zero() {
         return Err(InvalidField::new(field, format!("`{raw}` must be longer than zero")));
@@ -40,7 +44,9 @@ mod tests {
 
     #[test]
     fn sortable_has_fixed_width() {
-        let a = DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z").unwrap().with_timezone(&Utc);
+        let a = DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let b = a + TimeDelta::microseconds(1);
         assert_eq!(sortable(a), "2026-01-02T03:04:05.000000Z");
         assert!(sortable(a) < sortable(b));

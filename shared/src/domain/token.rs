@@ -91,14 +91,22 @@ impl ApprovalToken {
         let mut mac = key.mac();
         mac.update(&payload);
         let signature = mac.finalize().into_bytes();
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(signature))
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(&payload),
+            URL_SAFE_NO_PAD.encode(signature)
+        )
     }
 
     /// Checks the signature and expiry of `text` and returns its claims.
     pub fn verify(text: &str, key: &TokenKey, now: DateTime<Utc>) -> Result<Self, TokenError> {
         let (payload_text, signature_text) = text.split_once('.').ok_or(TokenError::Malformed)?;
-        let payload = URL_SAFE_NO_PAD.decode(payload_text).map_err(|_| TokenError::Malformed)?;
-        let signature = URL_SAFE_NO_PAD.decode(signature_text).map_err(|_| TokenError::Malformed)?;
+        let payload = URL_SAFE_NO_PAD
+            .decode(payload_text)
+            .map_err(|_| TokenError::Malformed)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature_text)
+            .map_err(|_| TokenError::Malformed)?;
 
         let mut mac = key.mac();
         mac.update(&payload);
@@ -120,7 +128,11 @@ impl ApprovalToken {
         if now >= expires_at {
             return Err(TokenError::Expired);
         }
-        Ok(Self { request_id: RequestId::from_bytes(request_bytes), approver, expires_at })
+        Ok(Self {
+            request_id: RequestId::from_bytes(request_bytes),
+            approver,
+            expires_at,
+        })
     }
 }
 

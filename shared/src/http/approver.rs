@@ -69,11 +69,17 @@ async fn pending(State(decider): State<Arc<Decider>>, RawQuery(query): RawQuery)
             let items = entries
                 .into_iter()
                 .map(|entry| PendingItem {
-                    link: format!("{base}/lockbox/requests/{}?token={}", entry.request.request_id, entry.token),
+                    link: format!(
+                        "{base}/lockbox/requests/{}?token={}",
+                        entry.request.request_id, entry.token
+                    ),
                     view: RequestView::new(&entry.request, approver.locale, now),
                 })
                 .collect();
-            let page = PendingPage { t: texts(approver.locale), items };
+            let page = PendingPage {
+                t: texts(approver.locale),
+                items,
+            };
             html(StatusCode::OK, page.render().unwrap_or_default())
         }
         Err(error) => approver_error_page(error),
@@ -98,7 +104,11 @@ fn request_page(decider: &Decider, context: &ApproverContext, notice: Option<Str
     html(StatusCode::OK, page.render().unwrap_or_default())
 }
 
-async fn view(State(decider): State<Arc<Decider>>, Path(request_id): Path<String>, RawQuery(query): RawQuery) -> Response {
+async fn view(
+    State(decider): State<Arc<Decider>>,
+    Path(request_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let token = query_token(query);
     let result = async {
         let id = path_request_id(&request_id)?;
@@ -139,7 +149,11 @@ async fn decide(State(decider): State<Arc<Decider>>, Path(request_id): Path<Stri
             let t = texts(context.approver.locale);
             let notice = match decision {
                 Decision::Approve => {
-                    let end = context.request.access_ends_at.map(|at| format_time(at, context.approver.locale)).unwrap_or_default();
+                    let end = context
+                        .request
+                        .access_ends_at
+                        .map(|at| format_time(at, context.approver.locale))
+                        .unwrap_or_default();
                     format!("{} {end}.", t.approved_done)
                 }
                 Decision::Deny => t.denied_done.to_owned(),
@@ -194,9 +208,11 @@ async fn internal_approval(
 ) -> Result<Response, ApiError> {
     let id = RequestId::parse(&request_id)?;
     let body: InternalApprovalBody = json_body(&body)?;
-    let reason = body.reason.map(|reason| parse_bounded_text("reason", reason, MAX_REASON_LEN)).transpose()?;
+    let reason = body
+        .reason
+        .map(|reason| parse_bounded_text("reason", reason, MAX_REASON_LEN))
+        .transpose()?;
     let approve = body.decision == InternalDecisionValue::Approve;
     let request = decider.decide_internally(&caller, id, approve, reason).await?;
     Ok(request_response(&request, decider.clock.now()))
 }
-

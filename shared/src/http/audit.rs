@@ -17,7 +17,11 @@ pub fn router(reader: Arc<AuditReader>) -> Router {
     Router::new().route("/audit", get(query)).with_state(reader)
 }
 
-async fn query(State(reader): State<Arc<AuditReader>>, Authenticated(caller): Authenticated, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+async fn query(
+    State(reader): State<Arc<AuditReader>>,
+    Authenticated(caller): Authenticated,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
     let raw: RawAuditQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
         .map_err(|error| InvalidField::new("query", format!("the query string is invalid: {error}")))?;
     let page = reader.query(&caller, raw).await?;

@@ -53,20 +53,33 @@ impl IntoResponse for ApiError {
             ApiError::PayloadTooLarge => json_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("the body could not be read or is larger than {} bytes", super::MAX_BODY_BYTES),
+                format!(
+                    "the body could not be read or is larger than {} bytes",
+                    super::MAX_BODY_BYTES
+                ),
                 Some("body"),
             ),
             ApiError::App(error) => match error {
                 AppError::Invalid(invalid) => {
                     tracing::warn!(field = invalid.field, message = %invalid.message, "invalid input");
-                    json_error(StatusCode::BAD_REQUEST, "invalid_request", invalid.to_string(), Some(invalid.field))
+                    json_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        invalid.to_string(),
+                        Some(invalid.field),
+                    )
                 }
                 AppError::Forbidden(message) => json_error(StatusCode::FORBIDDEN, "forbidden", message, None),
                 AppError::NotFound(message) => json_error(StatusCode::NOT_FOUND, "not_found", message, None),
                 AppError::Conflict(message) => json_error(StatusCode::CONFLICT, "conflict", message, None),
                 AppError::Service(source) => {
                     tracing::error!(error = %source, "request failed");
-                    json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "the service failed; try again later".into(), None)
+                    json_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal_error",
+                        "the service failed; try again later".into(),
+                        None,
+                    )
                 }
             },
         }
@@ -78,13 +91,18 @@ impl IntoResponse for ApiError {
 pub fn html(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
     response
 }
@@ -101,26 +119,61 @@ pub fn approver_error_page(error: ApproverError) -> Response {
                 LinkError::Token(_) => (EN.token_damaged, FR.token_damaged),
                 LinkError::OtherRequest | LinkError::NotApprover => (EN.token_other_request, FR.token_other_request),
             };
-            (StatusCode::FORBIDDEN, EN.forbidden_title, FR.forbidden_title, en.to_owned(), fr.to_owned())
+            (
+                StatusCode::FORBIDDEN,
+                EN.forbidden_title,
+                FR.forbidden_title,
+                en.to_owned(),
+                fr.to_owned(),
+            )
         }
-        ApproverError::App(AppError::Conflict(message)) => {
-            (StatusCode::CONFLICT, EN.conflict_title, FR.conflict_title, message.clone(), FR.conflict_title.to_owned() + " : " + message)
-        }
-        ApproverError::App(AppError::NotFound(message)) => {
-            (StatusCode::NOT_FOUND, EN.not_found_title, FR.not_found_title, message.clone(), message.clone())
-        }
-        ApproverError::App(AppError::Forbidden(message)) => {
-            (StatusCode::FORBIDDEN, EN.forbidden_title, FR.forbidden_title, message.clone(), message.clone())
-        }
+        ApproverError::App(AppError::Conflict(message)) => (
+            StatusCode::CONFLICT,
+            EN.conflict_title,
+            FR.conflict_title,
+            message.clone(),
+            FR.conflict_title.to_owned() + " : " + message,
+        ),
+        ApproverError::App(AppError::NotFound(message)) => (
+            StatusCode::NOT_FOUND,
+            EN.not_found_title,
+            FR.not_found_title,
+            message.clone(),
+            message.clone(),
+        ),
+        ApproverError::App(AppError::Forbidden(message)) => (
+            StatusCode::FORBIDDEN,
+            EN.forbidden_title,
+            FR.forbidden_title,
+            message.clone(),
+            message.clone(),
+        ),
         ApproverError::App(AppError::Invalid(invalid)) => {
             tracing::warn!(field = invalid.field, message = %invalid.message, "invalid approver form");
-            (StatusCode::BAD_REQUEST, EN.invalid_title, FR.invalid_title, invalid.to_string(), invalid.to_string())
+            (
+                StatusCode::BAD_REQUEST,
+                EN.invalid_title,
+                FR.invalid_title,
+                invalid.to_string(),
+                invalid.to_string(),
+            )
         }
         ApproverError::App(AppError::Service(source)) => {
             tracing::error!(error = %source, "approver request failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, EN.error_title, FR.error_title, EN.error_body.to_owned(), FR.error_body.to_owned())
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                EN.error_title,
+                FR.error_title,
+                EN.error_body.to_owned(),
+                FR.error_body.to_owned(),
+            )
         }
     };
-    let page = ErrorPage { en_title, en_message: &en_message, fr_title, fr_message: &fr_message };
+    let page = ErrorPage {
+        en_title,
+        en_message: &en_message,
+        fr_title,
+        fr_message: &fr_message,
+    };
     html(status, page.render().unwrap_or_else(|_| en_message.clone()))
 }

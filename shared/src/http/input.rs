@@ -16,10 +16,13 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Bytes::from_request(request, state).await.map(Body).map_err(|rejection| {
-            tracing::warn!(error = %rejection, "request body rejected");
-            ApiError::PayloadTooLarge
-        })
+        Bytes::from_request(request, state)
+            .await
+            .map(Body)
+            .map_err(|rejection| {
+                tracing::warn!(error = %rejection, "request body rejected");
+                ApiError::PayloadTooLarge
+            })
     }
 }
 
@@ -35,9 +38,12 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
         let inner = error.into_inner();
         let message = inner.to_string();
         // serde names a missing or unknown field only in its message, at the parent's path.
-        let named = ["missing field `", "unknown field `"]
-            .iter()
-            .find_map(|prefix| message.split_once(prefix).and_then(|(_, rest)| rest.split_once('`')).map(|(name, _)| name.to_owned()));
+        let named = ["missing field `", "unknown field `"].iter().find_map(|prefix| {
+            message
+                .split_once(prefix)
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map(|(name, _)| name.to_owned())
+        });
         let field = match (named, path.as_str()) {
             (Some(name), "." | "") => name,
             (Some(name), parent) => format!("{parent}.{name}"),
@@ -68,8 +74,23 @@ pub fn form_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
 /// reported as `body`, so nothing a caller sends is leaked.
 fn leak_field(name: String) -> &'static str {
     const KNOWN: &[&str] = &[
-        "subscription_id", "resource_id", "resource_kind", "scope", "permission_level", "support_ticket_id", "justification",
-        "tenant_id", "support_plan", "owners", "email", "locale", "decision", "reason", "token", "body", "form",
+        "subscription_id",
+        "resource_id",
+        "resource_kind",
+        "scope",
+        "permission_level",
+        "support_ticket_id",
+        "justification",
+        "tenant_id",
+        "support_plan",
+        "owners",
+        "email",
+        "locale",
+        "decision",
+        "reason",
+        "token",
+        "body",
+        "form",
     ];
     let last = name.rsplit('.').next().unwrap_or(&name);
     let last = last.split('[').next().unwrap_or(last);

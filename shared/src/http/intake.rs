@@ -14,7 +14,9 @@ use super::error::ApiError;
 use super::input::{json_body, Body};
 use crate::app::intake::{Intake, Registration};
 use crate::domain::ids::{Email, InvalidField, RequestId, ResourceId, SubscriptionId, SupportTicketId, TenantId};
-use crate::domain::request::{AccessRequest, NewRequest, PermissionLevel, ResourceKind, Scope, MAX_JUSTIFICATION_LEN, MAX_REASON_LEN};
+use crate::domain::request::{
+    AccessRequest, NewRequest, PermissionLevel, ResourceKind, Scope, MAX_JUSTIFICATION_LEN, MAX_REASON_LEN,
+};
 use crate::domain::subscription::{Locale, Owner, SupportPlan};
 
 pub fn router(intake: Arc<Intake>) -> Router {
@@ -52,7 +54,12 @@ async fn register_subscription(
     let owners = body
         .owners
         .into_iter()
-        .map(|owner| Ok(Owner { email: Email::parse_field(&owner.email, "owners[].email")?, locale: owner.locale }))
+        .map(|owner| {
+            Ok(Owner {
+                email: Email::parse_field(&owner.email, "owners[].email")?,
+                locale: owner.locale,
+            })
+        })
         .collect::<Result<Vec<_>, InvalidField>>()?;
     let registration = Registration {
         subscription_id: SubscriptionId::parse(&subscription_id)?,
@@ -82,7 +89,10 @@ pub(super) fn parse_bounded_text(field: &'static str, raw: String, max: usize) -
         return Err(InvalidField::new(field, "must not be empty"));
     }
     if text.len() > max {
-        return Err(InvalidField::new(field, format!("is {} bytes long, the maximum is {max}", text.len())));
+        return Err(InvalidField::new(
+            field,
+            format!("is {} bytes long, the maximum is {max}", text.len()),
+        ));
     }
     Ok(text.to_owned())
 }
@@ -110,11 +120,19 @@ struct Submitted {
     expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-async fn submit(State(intake): State<Arc<Intake>>, Authenticated(caller): Authenticated, Body(body): Body) -> Result<Response, ApiError> {
+async fn submit(
+    State(intake): State<Arc<Intake>>,
+    Authenticated(caller): Authenticated,
+    Body(body): Body,
+) -> Result<Response, ApiError> {
     let new = NewRequest::try_from(json_body::<SubmitBody>(&body)?)?;
     let request = intake.submit(&caller, new).await?;
     let location = format!("/requests/{}", request.request_id);
-    let body = Submitted { request_id: request.request_id, status: request.status.as_str(), expires_at: request.expires_at };
+    let body = Submitted {
+        request_id: request.request_id,
+        status: request.status.as_str(),
+        expires_at: request.expires_at,
+    };
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(body)).into_response())
 }
 
@@ -169,7 +187,9 @@ fn optional_reason(body: &[u8]) -> Result<Option<String>, InvalidField> {
         return Ok(None);
     }
     let body: ReasonBody = json_body(body)?;
-    body.reason.map(|reason| parse_bounded_text("reason", reason, MAX_REASON_LEN)).transpose()
+    body.reason
+        .map(|reason| parse_bounded_text("reason", reason, MAX_REASON_LEN))
+        .transpose()
 }
 
 async fn cancel(
@@ -183,5 +203,3 @@ async fn cancel(
     let request = intake.cancel(&caller, id, reason).await?;
     Ok(request_response(&request, intake.clock.now()))
 }
-
-

@@ -6,8 +6,8 @@ mod approver;
 mod audit;
 pub mod caller;
 mod error;
-mod intake;
 mod input;
+mod intake;
 
 use std::sync::Arc;
 

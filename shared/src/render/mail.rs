@@ -29,13 +29,29 @@ struct ApproverHtml<'a> {
 }
 
 /// Builds the mail that asks `approver` to decide `request`. The links carry `token`.
-pub fn approver_mail(request: &AccessRequest, approver: &Owner, public_url: &str, token: &str, now: DateTime<Utc>) -> OutgoingMail {
+pub fn approver_mail(
+    request: &AccessRequest,
+    approver: &Owner,
+    public_url: &str,
+    token: &str,
+    now: DateTime<Utc>,
+) -> OutgoingMail {
     let t = texts(approver.locale);
     let view = RequestView::new(request, approver.locale, now);
     let request_link = format!("{public_url}/lockbox/requests/{}?token={token}", request.request_id);
     let list_link = format!("{public_url}/lockbox?token={token}");
-    let text = ApproverText { t, v: &view, request_link: &request_link, list_link: &list_link };
-    let html = ApproverHtml { t, v: &view, request_link: &request_link, list_link: &list_link };
+    let text = ApproverText {
+        t,
+        v: &view,
+        request_link: &request_link,
+        list_link: &list_link,
+    };
+    let html = ApproverHtml {
+        t,
+        v: &view,
+        request_link: &request_link,
+        list_link: &list_link,
+    };
     OutgoingMail {
         to: approver.email.clone(),
         subject: format!("{} – {}", t.mail_subject, request.subscription_id),
@@ -66,10 +82,22 @@ struct RequesterHtml<'a> {
 /// English, so this mail has one language.
 pub fn requester_mail(request: &AccessRequest, to: &Email) -> OutgoingMail {
     let status = request.status.as_str();
-    let access_ends_at = request.access_ends_at.map(|at| format_time(at, crate::domain::subscription::Locale::En));
+    let access_ends_at = request
+        .access_ends_at
+        .map(|at| format_time(at, crate::domain::subscription::Locale::En));
     let reason = request.reason.as_deref();
-    let text = RequesterText { request, status, access_ends_at: access_ends_at.clone(), reason };
-    let html = RequesterHtml { request, status, access_ends_at, reason };
+    let text = RequesterText {
+        request,
+        status,
+        access_ends_at: access_ends_at.clone(),
+        reason,
+    };
+    let html = RequesterHtml {
+        request,
+        status,
+        access_ends_at,
+        reason,
+    };
     OutgoingMail {
         to: to.clone(),
         subject: format!("Lockbox request {} is {}", request.request_id, status),

@@ -60,7 +60,13 @@ struct Partition {
 }
 
 impl Partition {
-    fn new(index: Option<&'static str>, names: (&'static str, &'static str), pk: String, prefix: &str, filter: &AuditFilter) -> Self {
+    fn new(
+        index: Option<&'static str>,
+        names: (&'static str, &'static str),
+        pk: String,
+        prefix: &str,
+        filter: &AuditFilter,
+    ) -> Self {
         Self {
             index,
             pk_name: names.0,
@@ -86,9 +92,21 @@ impl AuditLog for DynamoStore {
         let partition = if let Some(request_id) = filter.request_id {
             Partition::new(None, (PK, SK), request_pk(request_id), AUDIT_PREFIX, filter)
         } else if let Some(subscription_id) = &filter.subscription_id {
-            Partition::new(Some(INDEX_BY_SUBSCRIPTION), (GSI1_PK, GSI1_SK), subscription_pk(subscription_id), AUDIT_PREFIX, filter)
+            Partition::new(
+                Some(INDEX_BY_SUBSCRIPTION),
+                (GSI1_PK, GSI1_SK),
+                subscription_pk(subscription_id),
+                AUDIT_PREFIX,
+                filter,
+            )
         } else if let Some(operation) = filter.operation {
-            Partition::new(Some(INDEX_BY_OPERATION), (GSI2_PK, GSI2_SK), operation_pk(operation), "", filter)
+            Partition::new(
+                Some(INDEX_BY_OPERATION),
+                (GSI2_PK, GSI2_SK),
+                operation_pk(operation),
+                "",
+                filter,
+            )
         } else {
             months = months_between(filter.from, filter.to);
             let start = match position.as_ref().and_then(|p| p.month.clone()) {
@@ -101,7 +119,10 @@ impl AuditLog for DynamoStore {
         if filter.request_id.is_some() {
             if let Some(subscription_id) = &filter.subscription_id {
                 conditions.push("subscription_id = :subscription_id");
-                values.insert(":subscription_id".into(), AttributeValue::S(subscription_id.to_string()));
+                values.insert(
+                    ":subscription_id".into(),
+                    AttributeValue::S(subscription_id.to_string()),
+                );
             }
         }
         if let Some(operation) = filter.operation {
@@ -116,10 +137,14 @@ impl AuditLog for DynamoStore {
         }
 
         let mut pk = partition.pk.clone();
-        let mut start_key: Option<HashMap<String, AttributeValue>> =
-            position
-                .map(|p| p.key.into_iter().map(|(name, value)| (name, AttributeValue::S(value))).collect::<HashMap<_, _>>())
-                .filter(|key| !key.is_empty());
+        let mut start_key: Option<HashMap<String, AttributeValue>> = position
+            .map(|p| {
+                p.key
+                    .into_iter()
+                    .map(|(name, value)| (name, AttributeValue::S(value)))
+                    .collect::<HashMap<_, _>>()
+            })
+            .filter(|key| !key.is_empty());
         let mut entries = Vec::new();
         loop {
             let remaining = filter.limit - entries.len();
@@ -146,10 +171,9 @@ impl AuditLog for DynamoStore {
                     query = query.expression_attribute_names("#operation", "operation");
                 }
             }
-            let output = query
-                .send()
-                .await
-                .map_err(|error| PortError::service("DynamoDB Query (audit log)", aws_sdk_dynamodb::Error::from(error)))?;
+            let output = query.send().await.map_err(|error| {
+                PortError::service("DynamoDB Query (audit log)", aws_sdk_dynamodb::Error::from(error))
+            })?;
             for item in output.items.unwrap_or_default() {
                 entries.push(decode(item, "decoding an audit entry")?);
             }
@@ -163,21 +187,39 @@ impl AuditLog for DynamoStore {
                         .collect();
                     let month = (!months.is_empty()).then(|| pk.clone());
                     let token = encode_position(&PagePosition { month, key });
-                    return Ok(AuditPage { entries, next_token: Some(token) });
+                    return Ok(AuditPage {
+                        entries,
+                        next_token: Some(token),
+                    });
                 }
                 start_key = Some(key);
                 continue;
             }
 
             // This partition is exhausted: move to the next month, if reading months.
-            let next_month = months.iter().position(|month| month == &pk).and_then(|i| months.get(i + 1)).cloned();
+            let next_month = months
+                .iter()
+                .position(|month| month == &pk)
+                .and_then(|i| months.get(i + 1))
+                .cloned();
             match next_month {
                 Some(month) if entries.len() < filter.limit => pk = month,
                 Some(month) => {
-                    let token = encode_position(&PagePosition { month: Some(month), key: BTreeMap::new() });
-                    return Ok(AuditPage { entries, next_token: Some(token) });
+                    let token = encode_position(&PagePosition {
+                        month: Some(month),
+                        key: BTreeMap::new(),
+                    });
+                    return Ok(AuditPage {
+                        entries,
+                        next_token: Some(token),
+                    });
                 }
-                None => return Ok(AuditPage { entries, next_token: None }),
+                None => {
+                    return Ok(AuditPage {
+                        entries,
+                        next_token: None,
+                    })
+                }
             }
         }
     }
@@ -193,7 +235,10 @@ mod tests {
     fn months_run_newest_first() {
         let from = Utc.with_ymd_and_hms(2026, 11, 15, 0, 0, 0).unwrap();
         let to = Utc.with_ymd_and_hms(2027, 1, 2, 0, 0, 0).unwrap();
-        assert_eq!(months_between(from, to), vec!["MONTH#2027-01", "MONTH#2026-12", "MONTH#2026-11"]);
+        assert_eq!(
+            months_between(from, to),
+            vec!["MONTH#2027-01", "MONTH#2026-12", "MONTH#2026-11"]
+        );
     }
 
     #[test]

@@ -37,7 +37,10 @@ pub fn request_item(request: &AccessRequest, retention: TimeDelta) -> PortResult
     item.insert(TTL.into(), number(request.purge_at(retention).timestamp()));
     if request.status == Status::CustomerNotified {
         item.insert(GSI1_PK.into(), string(subscription_pk(&request.subscription_id)));
-        item.insert(GSI1_SK.into(), string(pending_sk(request.created_at, request.request_id)));
+        item.insert(
+            GSI1_SK.into(),
+            string(pending_sk(request.created_at, request.request_id)),
+        );
     }
     if let Some(due) = request.due_at() {
         item.insert(DUE_PK.into(), string(DUE_PARTITION));

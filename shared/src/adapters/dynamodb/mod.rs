@@ -37,7 +37,11 @@ pub struct DynamoStore {
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>, retention: TimeDelta) -> Self {
-        Self { client, table: table.into(), retention }
+        Self {
+            client,
+            table: table.into(),
+            retention,
+        }
     }
 
     pub fn from_config(config: &aws_config::SdkConfig, table: impl Into<String>, retention: TimeDelta) -> Self {
@@ -60,11 +64,19 @@ impl DynamoStore {
 
     /// Builds the puts of `entries`; an audit entry is written once and never overwritten.
     fn audit_puts(&self, entries: &[&AuditEntry]) -> PortResult<Vec<TransactWriteItem>> {
-        entries.iter().map(|entry| self.put(audit_item(entry)?, Some("attribute_not_exists(pk)"))).collect()
+        entries
+            .iter()
+            .map(|entry| self.put(audit_item(entry)?, Some("attribute_not_exists(pk)")))
+            .collect()
     }
 
     async fn transact(&self, items: Vec<TransactWriteItem>, context: &'static str) -> PortResult<()> {
-        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
         match result {
             Ok(_) => Ok(()),
             Err(error) if is_condition_failure(&error) => Err(PortError::Conflict),
@@ -107,7 +119,9 @@ impl SubscriptionStore for DynamoStore {
     }
 
     async fn get_subscription(&self, id: &SubscriptionId) -> PortResult<Option<Subscription>> {
-        let item = self.get_item(subscription_pk(id), SUBSCRIPTION_SK, "DynamoDB GetItem (subscription)").await?;
+        let item = self
+            .get_item(subscription_pk(id), SUBSCRIPTION_SK, "DynamoDB GetItem (subscription)")
+            .await?;
         item.map(|item| decode(item, "decoding a subscription")).transpose()
     }
 }
@@ -121,7 +135,9 @@ impl RequestStore for DynamoStore {
     }
 
     async fn get_request(&self, id: RequestId) -> PortResult<Option<AccessRequest>> {
-        let item = self.get_item(request_pk(id), REQUEST_SK, "DynamoDB GetItem (request)").await?;
+        let item = self
+            .get_item(request_pk(id), REQUEST_SK, "DynamoDB GetItem (request)")
+            .await?;
         item.map(|item| decode(item, "decoding a request")).transpose()
     }
 
@@ -133,7 +149,10 @@ impl RequestStore for DynamoStore {
             .condition_expression("#status = :from_status AND #version = :from_version")
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#version", "version")
-            .expression_attribute_values(":from_status", AttributeValue::S(transition.from_status.as_str().to_owned()))
+            .expression_attribute_values(
+                ":from_status",
+                AttributeValue::S(transition.from_status.as_str().to_owned()),
+            )
             .expression_attribute_values(":from_version", AttributeValue::N(transition.from_version.to_string()))
             .build()
             .map_err(|error| PortError::service("building a transaction", error))?;
@@ -159,7 +178,12 @@ impl RequestStore for DynamoStore {
             .send();
         let mut requests = Vec::new();
         while let Some(item) = pages.next().await {
-            let item = item.map_err(|error| PortError::service("DynamoDB Query (pending requests)", aws_sdk_dynamodb::Error::from(error)))?;
+            let item = item.map_err(|error| {
+                PortError::service(
+                    "DynamoDB Query (pending requests)",
+                    aws_sdk_dynamodb::Error::from(error),
+                )
+            })?;
             requests.push(decode(item, "decoding a request")?);
             if requests.len() >= MAX_PENDING_LISTED {
                 break;
@@ -185,7 +209,9 @@ impl RequestStore for DynamoStore {
         let mut requests = Vec::new();
         while requests.len() < limit {
             let Some(item) = pages.next().await else { break };
-            let item = item.map_err(|error| PortError::service("DynamoDB Query (due requests)", aws_sdk_dynamodb::Error::from(error)))?;
+            let item = item.map_err(|error| {
+                PortError::service("DynamoDB Query (due requests)", aws_sdk_dynamodb::Error::from(error))
+            })?;
             requests.push(decode(item, "decoding a request")?);
         }
         Ok(requests)
@@ -211,12 +237,27 @@ impl DeliveryLedger for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
-            Err(error) => Err(PortError::service("DynamoDB PutItem (delivery claim)", aws_sdk_dynamodb::Error::from(error))),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(PortError::service(
+                "DynamoDB PutItem (delivery claim)",
+                aws_sdk_dynamodb::Error::from(error),
+            )),
         }
     }
 
-    async fn complete_delivery(&self, request: RequestId, key: &str, message_id: &str, audit: &AuditEntry) -> PortResult<()> {
+    async fn complete_delivery(
+        &self,
+        request: RequestId,
+        key: &str,
+        message_id: &str,
+        audit: &AuditEntry,
+    ) -> PortResult<()> {
         let update = Update::builder()
             .table_name(&self.table)
             .key(PK, AttributeValue::S(request_pk(request)))
@@ -249,8 +290,17 @@ impl DeliveryLedger for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
-            Err(error) => Err(PortError::service("DynamoDB DeleteItem (delivery claim)", aws_sdk_dynamodb::Error::from(error))),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(PortError::service(
+                "DynamoDB DeleteItem (delivery claim)",
+                aws_sdk_dynamodb::Error::from(error),
+            )),
         }
     }
 }

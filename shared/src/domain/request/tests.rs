@@ -13,7 +13,13 @@ fn email(raw: &str) -> Email {
 }
 
 fn caller(principal: &str, roles: Vec<Role>) -> Caller {
-    Caller { principal: email(principal), mfa: true, isolated_identity: false, roles, tenant: None }
+    Caller {
+        principal: email(principal),
+        mfa: true,
+        isolated_identity: false,
+        roles,
+        tenant: None,
+    }
 }
 
 fn subscription(owners: &[&str]) -> Subscription {
@@ -21,7 +27,13 @@ fn subscription(owners: &[&str]) -> Subscription {
         SubscriptionId::parse("sub-1").unwrap(),
         TenantId::parse("tenant-1").unwrap(),
         SupportPlan::Premier,
-        owners.iter().map(|o| Owner { email: email(o), locale: Locale::En }).collect(),
+        owners
+            .iter()
+            .map(|o| Owner {
+                email: email(o),
+                locale: Locale::En,
+            })
+            .collect(),
         t0(),
         email("admin@provider.example"),
     )
@@ -39,16 +51,30 @@ fn submitted() -> AccessRequest {
         justification: "disk is full".into(),
     };
     let engineer = caller("engineer@provider.example", vec![Role::SupportEngineer]);
-    AccessRequest::submit(new, TenantId::parse("tenant-1").unwrap(), &engineer, t0(), TimeDelta::hours(96), TimeDelta::hours(8)).0
+    AccessRequest::submit(
+        new,
+        TenantId::parse("tenant-1").unwrap(),
+        &engineer,
+        t0(),
+        TimeDelta::hours(96),
+        TimeDelta::hours(8),
+    )
+    .0
 }
 
 fn customer_approval() -> JitEvaluation {
-    JitEvaluation { rule: "customer-decides".into(), verdict: Verdict::CustomerApproval }
+    JitEvaluation {
+        rule: "customer-decides".into(),
+        verdict: Verdict::CustomerApproval,
+    }
 }
 
 fn notified() -> AccessRequest {
     let owners = subscription(&["a@customer.example", "b@customer.example"]);
-    submitted().apply_jit(customer_approval(), Some(&owners), t0()).unwrap().request
+    submitted()
+        .apply_jit(customer_approval(), Some(&owners), t0())
+        .unwrap()
+        .request
 }
 
 #[test]
@@ -82,7 +108,9 @@ fn jit_rejects_when_requester_is_only_owner() {
 #[test]
 fn approval_opens_eight_hours() {
     let at = t0() + TimeDelta::hours(1);
-    let transition = notified().decide(&email("a@customer.example"), Decision::Approve, at).unwrap();
+    let transition = notified()
+        .decide(&email("a@customer.example"), Decision::Approve, at)
+        .unwrap();
     assert_eq!(transition.request.status, Status::Approved);
     assert_eq!(transition.request.access_ends_at, Some(at + TimeDelta::hours(8)));
     assert_eq!(transition.audit[0].operation, Operation::ApproveLockboxRequest);
@@ -92,8 +120,20 @@ fn approval_opens_eight_hours() {
 fn decision_at_expiry_is_refused() {
     let request = notified();
     let result = request.decide(&email("a@customer.example"), Decision::Approve, request.expires_at);
-    assert_eq!(result.unwrap_err(), TransitionError::WrongStatus { status: Status::Expired, action: "approved" });
-    assert!(request.decide(&email("a@customer.example"), Decision::Deny, request.expires_at - TimeDelta::milliseconds(1)).is_ok());
+    assert_eq!(
+        result.unwrap_err(),
+        TransitionError::WrongStatus {
+            status: Status::Expired,
+            action: "approved"
+        }
+    );
+    assert!(request
+        .decide(
+            &email("a@customer.example"),
+            Decision::Deny,
+            request.expires_at - TimeDelta::milliseconds(1)
+        )
+        .is_ok());
 }
 
 #[test]
@@ -110,21 +150,36 @@ fn requester_cannot_decide_own_request() {
 
 #[test]
 fn second_decision_is_refused() {
-    let approved = notified().decide(&email("a@customer.example"), Decision::Approve, t0()).unwrap().request;
+    let approved = notified()
+        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .unwrap()
+        .request;
     let result = approved.decide(&email("b@customer.example"), Decision::Deny, t0());
-    assert_eq!(result.unwrap_err(), TransitionError::WrongStatus { status: Status::Approved, action: "denied" });
+    assert_eq!(
+        result.unwrap_err(),
+        TransitionError::WrongStatus {
+            status: Status::Approved,
+            action: "denied"
+        }
+    );
 }
 
 #[test]
 fn status_reads_expired_before_expiry_run() {
     let request = notified();
-    assert_eq!(request.status_at(request.expires_at - TimeDelta::seconds(1)), Status::CustomerNotified);
+    assert_eq!(
+        request.status_at(request.expires_at - TimeDelta::seconds(1)),
+        Status::CustomerNotified
+    );
     assert_eq!(request.status_at(request.expires_at), Status::Expired);
 }
 
 #[test]
 fn status_reads_access_ended_after_end() {
-    let approved = notified().decide(&email("a@customer.example"), Decision::Approve, t0()).unwrap().request;
+    let approved = notified()
+        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .unwrap()
+        .request;
     let end = approved.access_ends_at.unwrap();
     assert_eq!(approved.status_at(end - TimeDelta::seconds(1)), Status::Approved);
     assert_eq!(approved.status_at(end), Status::AccessEnded);
@@ -137,9 +192,15 @@ fn expire_ends_pending_and_approved() {
     let expired = request.expire(request.expires_at).unwrap();
     assert_eq!(expired.request.status, Status::Expired);
     assert_eq!(expired.audit[0].operation, Operation::LockboxRequestExpiry);
-    assert!(expired.request.expire(request.expires_at + TimeDelta::days(1)).is_none());
+    assert!(expired
+        .request
+        .expire(request.expires_at + TimeDelta::days(1))
+        .is_none());
 
-    let approved = notified().decide(&email("a@customer.example"), Decision::Approve, t0()).unwrap().request;
+    let approved = notified()
+        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .unwrap()
+        .request;
     let end = approved.access_ends_at.unwrap();
     let ended = approved.expire(end).unwrap();
     assert_eq!(ended.request.status, Status::AccessEnded);
@@ -150,7 +211,10 @@ fn expire_ends_pending_and_approved() {
 fn cancel_only_by_requester_while_pending() {
     let request = notified();
     let other = caller("someone@provider.example", vec![Role::SupportEngineer]);
-    assert!(matches!(request.cancel(&other, None, t0()), Err(TransitionError::NotAllowed(_))));
+    assert!(matches!(
+        request.cancel(&other, None, t0()),
+        Err(TransitionError::NotAllowed(_))
+    ));
     let requester = caller("engineer@provider.example", vec![Role::SupportEngineer]);
     let cancelled = request.cancel(&requester, None, t0()).unwrap().request;
     assert_eq!(cancelled.status, Status::Cancelled);
@@ -159,8 +223,13 @@ fn cancel_only_by_requester_while_pending() {
 
 #[test]
 fn revoke_ends_approved_access() {
-    let approved = notified().decide(&email("a@customer.example"), Decision::Approve, t0()).unwrap().request;
-    let revoked = approved.revoke(&email("b@customer.example"), None, t0() + TimeDelta::hours(1)).unwrap();
+    let approved = notified()
+        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .unwrap()
+        .request;
+    let revoked = approved
+        .revoke(&email("b@customer.example"), None, t0() + TimeDelta::hours(1))
+        .unwrap();
     assert_eq!(revoked.request.status, Status::Revoked);
     assert_eq!(revoked.audit[0].operation, Operation::RevokeLockboxAccess);
     assert!(notified().revoke(&email("a@customer.example"), None, t0()).is_err());
@@ -168,23 +237,39 @@ fn revoke_ends_approved_access() {
 
 #[test]
 fn internal_approval_needs_role_and_other_person() {
-    let evaluation = JitEvaluation { rule: "r".into(), verdict: Verdict::InternalApproval { role: Role::SupportManager } };
+    let evaluation = JitEvaluation {
+        rule: "r".into(),
+        verdict: Verdict::InternalApproval {
+            role: Role::SupportManager,
+        },
+    };
     let owners = subscription(&["a@customer.example"]);
     let pending = submitted().apply_jit(evaluation, Some(&owners), t0()).unwrap().request;
     assert_eq!(pending.status, Status::PendingInternalApproval);
 
     let wrong_role = caller("boss@provider.example", vec![Role::DevopsManager]);
-    assert!(pending.decide_internally(&wrong_role, true, None, Some(&owners), t0()).is_err());
+    assert!(pending
+        .decide_internally(&wrong_role, true, None, Some(&owners), t0())
+        .is_err());
     let requester = caller("engineer@provider.example", vec![Role::SupportManager]);
-    assert!(pending.decide_internally(&requester, true, None, Some(&owners), t0()).is_err());
+    assert!(pending
+        .decide_internally(&requester, true, None, Some(&owners), t0())
+        .is_err());
 
     let manager = caller("boss@provider.example", vec![Role::SupportManager]);
-    let approved = pending.decide_internally(&manager, true, None, Some(&owners), t0()).unwrap();
+    let approved = pending
+        .decide_internally(&manager, true, None, Some(&owners), t0())
+        .unwrap();
     assert_eq!(approved.request.status, Status::CustomerNotified);
     let operations: Vec<_> = approved.audit.iter().map(|entry| entry.operation).collect();
-    assert_eq!(operations, vec![Operation::ApproveInternalAccessRequest, Operation::CreateLockboxRequest]);
+    assert_eq!(
+        operations,
+        vec![Operation::ApproveInternalAccessRequest, Operation::CreateLockboxRequest]
+    );
 
-    let rejected = pending.decide_internally(&manager, false, Some("not needed".into()), Some(&owners), t0()).unwrap();
+    let rejected = pending
+        .decide_internally(&manager, false, Some("not needed".into()), Some(&owners), t0())
+        .unwrap();
     assert_eq!(rejected.request.status, Status::Rejected);
     assert_eq!(rejected.request.reason.as_deref(), Some("not needed"));
 }
@@ -192,7 +277,13 @@ fn internal_approval_needs_role_and_other_person() {
 #[test]
 fn purge_time_follows_last_activity() {
     let request = notified();
-    assert_eq!(request.purge_at(TimeDelta::days(90)), request.expires_at + TimeDelta::days(90));
-    let denied = request.decide(&email("a@customer.example"), Decision::Deny, t0()).unwrap().request;
+    assert_eq!(
+        request.purge_at(TimeDelta::days(90)),
+        request.expires_at + TimeDelta::days(90)
+    );
+    let denied = request
+        .decide(&email("a@customer.example"), Decision::Deny, t0())
+        .unwrap()
+        .request;
     assert_eq!(denied.purge_at(TimeDelta::days(90)), t0() + TimeDelta::days(90));
 }

@@ -29,14 +29,20 @@ fn token_round_trips() {
 fn token_expires_at_its_instant() {
     let token = token();
     let text = token.sign(&key());
-    assert_eq!(ApprovalToken::verify(&text, &key(), token.expires_at), Err(TokenError::Expired));
+    assert_eq!(
+        ApprovalToken::verify(&text, &key(), token.expires_at),
+        Err(TokenError::Expired)
+    );
     assert!(ApprovalToken::verify(&text, &key(), token.expires_at - TimeDelta::seconds(1)).is_ok());
 }
 
 #[test]
 fn token_from_other_key_fails() {
     let text = token().sign(&TokenKey::from_bytes(vec![8; 32]).unwrap());
-    assert_eq!(ApprovalToken::verify(&text, &key(), now()), Err(TokenError::BadSignature));
+    assert_eq!(
+        ApprovalToken::verify(&text, &key(), now()),
+        Err(TokenError::BadSignature)
+    );
 }
 
 #[test]
@@ -48,14 +54,23 @@ fn token_rejects_every_single_character_change() {
         for replacement in alphabet.chars().filter(|c| *c != original) {
             let mut changed = text.clone();
             changed.replace_range(position..position + 1, &replacement.to_string());
-            assert!(ApprovalToken::verify(&changed, &key(), now()).is_err(), "{changed} verified");
+            assert!(
+                ApprovalToken::verify(&changed, &key(), now()).is_err(),
+                "{changed} verified"
+            );
         }
         let mut missing = text.clone();
         missing.remove(position);
-        assert!(ApprovalToken::verify(&missing, &key(), now()).is_err(), "{missing} verified");
+        assert!(
+            ApprovalToken::verify(&missing, &key(), now()).is_err(),
+            "{missing} verified"
+        );
         let mut extra = text.clone();
         extra.insert(position, 'A');
-        assert!(ApprovalToken::verify(&extra, &key(), now()).is_err(), "{extra} verified");
+        assert!(
+            ApprovalToken::verify(&extra, &key(), now()).is_err(),
+            "{extra} verified"
+        );
     }
     assert!(ApprovalToken::verify(&format!("{text}A"), &key(), now()).is_err());
 }
