@@ -1,6 +1,6 @@
-//! Reads what the local runner needs from `template.yaml`, so that local runs use the table and
-//! the event routing that a deployment gets: the table's keys, indexes and TTL attribute, the
-//! EventBridge rules of each function, and the expiry schedule's rate.
+//! Reads from `template.yaml` what the local runner needs, so that local runs use the table and
+//! the event routing that a deployment gets. Those are the table's keys, indexes and TTL
+//! attribute, the EventBridge rules of each function, and the expiry schedule's rate.
 
 use std::collections::BTreeMap;
 use std::path::Path;

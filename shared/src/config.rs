@@ -36,7 +36,7 @@ fn invalid(name: &'static str, message: impl ToString) -> ConfigError {
     }
 }
 
-/// Where requests, subscriptions and audit entries live, and where events go.
+/// Names of the table that stores requests, subscriptions and audit entries, and of the event bus.
 #[derive(Debug, Clone)]
 pub struct Resources {
     /// `LOCKBOX_TABLE`, default `lockbox`.
@@ -91,7 +91,7 @@ impl Timings {
     }
 }
 
-/// What approver links need: where they point and the key that signs them.
+/// Settings of approver links: their base address and the key that signs their tokens.
 #[derive(Debug, Clone)]
 pub struct Links {
     /// `LOCKBOX_PUBLIC_URL`: the address approvers' links start with, such as
@@ -129,7 +129,7 @@ pub fn parse_public_url(raw: &str) -> Result<String, String> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// Who mail comes from.
+/// Settings of outgoing mail.
 #[derive(Debug, Clone)]
 pub struct MailSettings {
     /// `LOCKBOX_SENDER`: a verified SES identity.

@@ -21,7 +21,7 @@ pub struct Decider {
     pub links: Links,
 }
 
-/// Why a link was refused.
+/// The reason an approver link was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LinkError {
     #[error(transparent)]
@@ -47,7 +47,7 @@ impl From<crate::ports::PortError> for ApproverError {
     }
 }
 
-/// What an approver's link opens: the request, who the approver is, and the token to reuse.
+/// The request an approver's link opens, with the approver and the token to reuse.
 pub struct ApproverContext {
     pub request: AccessRequest,
     pub approver: Owner,

@@ -8,8 +8,8 @@ use super::{event_for, publish_logged, AppError};
 
 /// Requests read from the due-time index per query.
 const BATCH: usize = 100;
-/// Upper bound on batches in one run, so that a lagging index cannot keep a run going; the
-/// next scheduled run picks up what is left.
+/// Maximum batches in one run, so that a lagging index cannot keep a run going. The next
+/// scheduled run picks up what is left.
 const MAX_BATCHES: usize = 50;
 
 pub struct Expirer {
@@ -18,7 +18,7 @@ pub struct Expirer {
     pub clock: Arc<dyn Clock>,
 }
 
-/// What one run did.
+/// Counts of what one expiry run changed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct ExpiryReport {
     /// Pending requests that became `expired`.

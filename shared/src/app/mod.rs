@@ -1,4 +1,4 @@
-//! What each function does, callable from Lambda, the local runner and tests alike.
+//! The use cases of each function, called from Lambda, the local runner and tests alike.
 //!
 //! One module per function: `intake` (submit), `jit` (evaluate-jit), `notify`, `decide`,
 //! `expire` and `audit` (audit-query).

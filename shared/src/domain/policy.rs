@@ -1,8 +1,8 @@
 //! The just-in-time (JIT) policy that weighs a request before any customer is asked.
 //!
-//! Some checks are fixed in code, so that no policy file can weaken them: the subscription must
-//! be registered on a support plan of `developer` or above, classic resources are never
-//! eligible, and the requester must use an isolated identity or multi-factor authentication.
+//! Some checks are fixed in code, so that no policy file can weaken them. The subscription must
+//! be registered on a support plan of `developer` or above. Classic resources are never
+//! eligible. The requester must use an isolated identity or multi-factor authentication.
 //! The rest is data: an ordered list of rules, read from a JSON file, where the first rule that
 //! matches decides. A request that no rule matches is rejected.
 
@@ -15,7 +15,7 @@ use super::subscription::Subscription;
 /// The policy that ships with the service; a deployment can replace it with its own file.
 pub const DEFAULT_POLICY_JSON: &str = include_str!("../../../policy/jit-policy.json");
 
-/// What the policy decided.
+/// The policy's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Verdict {
@@ -34,7 +34,7 @@ pub struct JitEvaluation {
     pub verdict: Verdict,
 }
 
-/// How the requester proved who they are.
+/// The kind of strong identity the requester used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentityKind {

@@ -55,7 +55,7 @@ pub enum Status {
     /// Access is open until `access_ends_at`.
     Approved,
     Denied,
-    /// Nobody decided before `expires_at`.
+    /// No decision came before `expires_at`.
     Expired,
     /// Refused by the JIT policy or by an internal approver.
     Rejected,
@@ -83,7 +83,7 @@ impl Status {
         }
     }
 
-    /// Whether the request still waits for someone's decision.
+    /// Returns whether the request still waits for a decision.
     pub fn is_pending(self) -> bool {
         matches!(
             self,
@@ -91,7 +91,7 @@ impl Status {
         )
     }
 
-    /// Whether nothing can happen to the request any more.
+    /// Returns whether no further transition is possible.
     pub fn is_final(self) -> bool {
         !self.is_pending() && self != Status::Approved
     }
@@ -115,7 +115,7 @@ pub enum Decision {
 pub const MAX_JUSTIFICATION_LEN: usize = 2000;
 pub const MAX_REASON_LEN: usize = 1000;
 
-/// What the JIT policy decided, kept on the request for the requester and the auditor.
+/// The JIT policy's outcome, kept on the request for the requester and the auditor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JitOutcome {
     pub rule: String,
@@ -177,11 +177,11 @@ pub struct AccessRequest {
     pub access_ends_at: Option<DateTime<Utc>>,
     /// When the request reached a final state.
     pub closed_at: Option<DateTime<Utc>>,
-    /// Why the request was rejected, cancelled or revoked, when someone said so.
+    /// The reason the request was rejected, cancelled or revoked, when one was given.
     pub reason: Option<String>,
 }
 
-/// Why a transition cannot happen.
+/// The reason a transition is not allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("the request is {status}, so it cannot be {action}")]

@@ -11,8 +11,8 @@ use crate::domain::token::TokenError;
 use crate::i18n::{EN, FR};
 use crate::render::pages::ErrorPage;
 
-/// An API error. 4xx responses say what to fix; 5xx responses say nothing internal, and the
-/// cause goes to the log.
+/// An API error. A 4xx response states what to fix. A 5xx response reveals nothing internal, and
+/// the cause goes to the log.
 #[derive(Debug)]
 pub enum ApiError {
     Unauthenticated,
@@ -113,7 +113,7 @@ pub fn approver_error_page(error: ApproverError) -> Response {
 
     let (status, en_title, fr_title, en_message, fr_message): (StatusCode, &str, &str, String, String) = match &error {
         ApproverError::Link(link) => {
-            tracing::warn!(error = %link, "approver link refused");
+            tracing::warn!(error = %link, "approver link rejected");
             let (en, fr) = match link {
                 LinkError::Token(TokenError::Expired) => (EN.token_expired, FR.token_expired),
                 LinkError::Token(_) => (EN.token_damaged, FR.token_damaged),

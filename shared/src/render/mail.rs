@@ -28,7 +28,7 @@ struct ApproverHtml<'a> {
     list_link: &'a str,
 }
 
-/// Builds the mail that asks `approver` to decide `request`. The links carry `token`.
+/// Builds the mail that requests `approver`'s decision on `request`. The links carry `token`.
 pub fn approver_mail(
     request: &AccessRequest,
     approver: &Owner,
@@ -78,8 +78,8 @@ struct RequesterHtml<'a> {
     reason: Option<&'a str>,
 }
 
-/// Builds the mail that tells the requester where their request ended up. Provider staff read
-/// English, so this mail has one language.
+/// Builds the mail that informs the requester of their request's outcome. It is in English only,
+/// because requesters are provider staff.
 pub fn requester_mail(request: &AccessRequest, to: &Email) -> OutgoingMail {
     let status = request.status.as_str();
     let access_ends_at = request

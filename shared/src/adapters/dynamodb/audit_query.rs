@@ -16,7 +16,7 @@ use super::DynamoStore;
 use crate::domain::time::sortable;
 use crate::ports::{AuditFilter, AuditLog, AuditPage, PortError, PortResult};
 
-/// Where the next page starts: the month partition being read (for month queries) and the
+/// Start position of the next page: the month partition being read (for month queries) and the
 /// last key DynamoDB returned.
 #[derive(Debug, Serialize, Deserialize)]
 struct PagePosition {

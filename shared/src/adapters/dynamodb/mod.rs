@@ -99,7 +99,7 @@ impl DynamoStore {
     }
 }
 
-/// Whether a transaction was cancelled because one of its conditions failed.
+/// Returns whether a transaction was cancelled because one of its conditions failed.
 fn is_condition_failure(error: &SdkError<TransactWriteItemsError>) -> bool {
     match error.as_service_error() {
         Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
