@@ -19,7 +19,8 @@ use reqwest::StatusCode;
 use tower::ServiceExt;
 
 fn event(path: &str) -> String {
-    std::fs::read_to_string(repository_root().join("events").join(path)).unwrap_or_else(|error| panic!("cannot read events/{path}: {error}"))
+    std::fs::read_to_string(repository_root().join("events").join(path))
+        .unwrap_or_else(|error| panic!("cannot read events/{path}: {error}"))
 }
 
 struct Apps {
@@ -30,12 +31,31 @@ struct Apps {
 
 fn apps(lockbox: &TestSystem) -> Apps {
     let sdk = &lockbox.system.sdk;
-    let store = Arc::new(DynamoStore::from_config(sdk, lockbox.system.table.clone(), Timings::default().retention));
+    let store = Arc::new(DynamoStore::from_config(
+        sdk,
+        lockbox.system.table.clone(),
+        Timings::default().retention,
+    ));
     let bus = Arc::new(EventBridgeBus::from_config(sdk, lockbox.system.event_bus.clone()));
     let clock = Arc::new(SystemClock);
-    let links = Links { public_url: "https://lockbox.example.com".into(), token_key: TokenKey::from_bytes(vec![1; 32]).unwrap() };
-    let intake = Intake { subscriptions: store.clone(), requests: store.clone(), bus: bus.clone(), clock: clock.clone(), timings: Timings::default() };
-    let decider = Decider { requests: store.clone(), subscriptions: store.clone(), bus, clock: clock.clone(), links };
+    let links = Links {
+        public_url: "https://lockbox.example.com".into(),
+        token_key: TokenKey::from_bytes(vec![1; 32]).unwrap(),
+    };
+    let intake = Intake {
+        subscriptions: store.clone(),
+        requests: store.clone(),
+        bus: bus.clone(),
+        clock: clock.clone(),
+        timings: Timings::default(),
+    };
+    let decider = Decider {
+        requests: store.clone(),
+        subscriptions: store.clone(),
+        bus,
+        clock: clock.clone(),
+        links,
+    };
     let reader = AuditReader { log: store, clock };
     Apps {
         intake: api_gateway_app(lockbox::http::intake_router(Arc::new(intake))),
@@ -46,7 +66,8 @@ fn apps(lockbox: &TestSystem) -> Apps {
 
 /// Sends an API Gateway event to `app` and returns the status and body.
 async fn invoke(app: &axum::Router, path: &str) -> (StatusCode, String) {
-    let request = lambda_http::request::from_str(&event(path)).unwrap_or_else(|error| panic!("events/{path} is not an API Gateway event: {error}"));
+    let request = lambda_http::request::from_str(&event(path))
+        .unwrap_or_else(|error| panic!("events/{path} is not an API Gateway event: {error}"));
     let (parts, body) = request.into_parts();
     let request = axum::http::Request::from_parts(parts, Body::from(body.to_vec()));
     let response = app.clone().oneshot(request).await.unwrap();
@@ -81,13 +102,21 @@ async fn decide_events_refuse_sample_tokens() {
     let lockbox = TestSystem::start().await;
     let apps = apps(&lockbox);
 
-    for path in ["decide/pending-requests.json", "decide/view-request.json", "decide/decision.json"] {
+    for path in [
+        "decide/pending-requests.json",
+        "decide/view-request.json",
+        "decide/decision.json",
+    ] {
         let (status, body) = invoke(&apps.decide, path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
         assert!(body.contains("<html"), "{path} answers with a page: {body}");
     }
     let (status, body) = invoke(&apps.decide, "decide/internal-approval.json").await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "internal approval of an unknown request: {body}");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "internal approval of an unknown request: {body}"
+    );
     lockbox.system.stop();
 }
 
@@ -109,7 +138,8 @@ fn bus_events_parse_for_handlers() {
         ("notify/request-customer-notified.json", "customer_notified"),
         ("notify/request-approved.json", "approved"),
     ] {
-        let parsed: EventBridgeEvent<StatusChanged> = serde_json::from_str(&event(path)).unwrap_or_else(|error| panic!("{path}: {error}"));
+        let parsed: EventBridgeEvent<StatusChanged> =
+            serde_json::from_str(&event(path)).unwrap_or_else(|error| panic!("{path}: {error}"));
         assert_eq!(parsed.source, "lockbox", "{path}");
         assert_eq!(parsed.detail_type, "Lockbox Request Status Changed", "{path}");
         assert_eq!(parsed.detail.status.as_str(), status, "{path}");

@@ -7,7 +7,12 @@ use reqwest::{Method, StatusCode};
 #[tokio::test(flavor = "multi_thread")]
 async fn approval_story_end_to_end() {
     let lockbox = TestSystem::start().await;
-    lockbox.register("sub-1", &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")]).await;
+    lockbox
+        .register(
+            "sub-1",
+            &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")],
+        )
+        .await;
 
     let id = lockbox.submit("sub-1").await;
     lockbox.wait_for_status(&id, "customer_notified").await;
@@ -27,22 +32,41 @@ async fn approval_story_end_to_end() {
     assert_eq!(ends_at - decided_at, TimeDelta::hours(8));
 
     let operations = lockbox.audit_operations(&id).await;
-    assert!(operations.contains(&"Create Lockbox Request".to_owned()), "{operations:?}");
-    assert!(operations.contains(&"Approve Lockbox Request".to_owned()), "{operations:?}");
+    assert!(
+        operations.contains(&"Create Lockbox Request".to_owned()),
+        "{operations:?}"
+    );
+    assert!(
+        operations.contains(&"Approve Lockbox Request".to_owned()),
+        "{operations:?}"
+    );
     lockbox.system.stop();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn french_owner_gets_french_mail() {
     let lockbox = TestSystem::start().await;
-    lockbox.register("sub-1", &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")]).await;
+    lockbox
+        .register(
+            "sub-1",
+            &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")],
+        )
+        .await;
     let id = lockbox.submit("sub-1").await;
     lockbox.wait_for_status(&id, "customer_notified").await;
 
     let mails = lockbox.wait_for_mail("bob@contoso.example", 1).await;
     assert!(mails[0].subject.contains("Demande d’accès"), "{}", mails[0].subject);
     assert!(mails[0].html.contains("lang=\"fr\""));
-    let page = lockbox.http.get(lockbox.approver_link("bob@contoso.example").await).send().await.unwrap().text().await.unwrap();
+    let page = lockbox
+        .http
+        .get(lockbox.approver_link("bob@contoso.example").await)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Approuver"));
     let _ = Method::GET;
     lockbox.system.stop();

@@ -18,7 +18,10 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 
 pub fn repository_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 struct Emulator {
@@ -27,7 +30,10 @@ struct Emulator {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|address| address.port()).expect("no free port on loopback")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("no free port on loopback")
 }
 
 /// Returns the emulator's endpoint, starting moto on a free loopback port the first time.
@@ -37,7 +43,10 @@ pub fn emulator_endpoint() -> &'static str {
         .get_or_init(|| {
             if let Ok(endpoint) = std::env::var("LOCKBOX_TEST_ENDPOINT") {
                 lockbox_local::require_loopback(&endpoint).expect("LOCKBOX_TEST_ENDPOINT must be on loopback");
-                return Emulator { endpoint, _process: None };
+                return Emulator {
+                    endpoint,
+                    _process: None,
+                };
             }
             let port = free_port();
             let script = repository_root().join("scripts/moto-server.py");
@@ -47,16 +56,34 @@ pub fn emulator_endpoint() -> &'static str {
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
-                .unwrap_or_else(|error| panic!("cannot start {}: {error}; run scripts/ensure-tools.sh", script.display()));
+                .unwrap_or_else(|error| {
+                    panic!(
+                        "cannot start {}: {error}; run scripts/ensure-tools.sh",
+                        script.display()
+                    )
+                });
             let started = Instant::now();
             while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(started.elapsed() < Duration::from_secs(30), "moto did not start on port {port} within 30 s");
+                assert!(
+                    started.elapsed() < Duration::from_secs(30),
+                    "moto did not start on port {port} within 30 s"
+                );
                 std::thread::sleep(Duration::from_millis(100));
             }
-            Emulator { endpoint: format!("http://127.0.0.1:{port}"), _process: Some(process) }
+            Emulator {
+                endpoint: format!("http://127.0.0.1:{port}"),
+                _process: Some(process),
+            }
         })
         .endpoint
 }
+
+/// Owners that tests register on their subscriptions.
+pub const ALICE: &str = "alice@contoso.example";
+pub const BOB: &str = "bob@contoso.example";
+pub const CAROL: &str = "carol@contoso.example";
+/// The address of [`Identity::engineer`], who receives the outcome mail of their requests.
+pub const ENGINEER: &str = "engineer@provider.example";
 
 /// A caller as the local runner's `X-Lockbox-*` headers describe it.
 #[derive(Debug, Clone)]
@@ -70,7 +97,13 @@ pub struct Identity {
 
 impl Identity {
     pub fn new(email: &str, roles: &str) -> Self {
-        Self { email: email.to_owned(), roles: roles.to_owned(), mfa: true, isolated: false, tenant: None }
+        Self {
+            email: email.to_owned(),
+            roles: roles.to_owned(),
+            mfa: true,
+            isolated: false,
+            tenant: None,
+        }
     }
 
     pub fn admin() -> Self {
@@ -89,6 +122,24 @@ impl Identity {
         self.mfa = false;
         self
     }
+
+    /// Marks the caller as signed in with an isolated (privileged access) identity.
+    pub fn isolated(mut self) -> Self {
+        self.isolated = true;
+        self
+    }
+
+    /// Restricts the caller to one tenant, as for a customer-side auditor.
+    pub fn in_tenant(mut self, tenant: &str) -> Self {
+        self.tenant = Some(tenant.to_owned());
+        self
+    }
+}
+
+/// Returns the key that every test system signs approval tokens with, so that tests can sign
+/// their own.
+pub fn test_token_key() -> TokenKey {
+    TokenKey::from_bytes(vec![42; 32]).unwrap()
 }
 
 /// Settings a test may change before starting its system.
@@ -102,7 +153,11 @@ pub struct TestSettings {
 impl Default for TestSettings {
     fn default() -> Self {
         // The schedule is slow by default so that tests run the expiry themselves.
-        Self { timings: Timings::default(), expiry_interval: Duration::from_secs(3600), jit_policy: JitPolicy::default_policy() }
+        Self {
+            timings: Timings::default(),
+            expiry_interval: Duration::from_secs(3600),
+            jit_policy: JitPolicy::default_policy(),
+        }
     }
 }
 
@@ -126,7 +181,7 @@ impl TestSystem {
             table: format!("lockbox-test-{}", &suffix[..12]),
             event_bus: format!("lockbox-test-{}", &suffix[..12]),
             public_url: None,
-            token_key: TokenKey::from_bytes(vec![42; 32]).unwrap(),
+            token_key: test_token_key(),
             sender: Email::parse("lockbox@lockbox.localhost").unwrap(),
             timings: settings.timings,
             expiry_interval: Some(settings.expiry_interval),
@@ -135,7 +190,11 @@ impl TestSystem {
         };
         let system = lockbox_local::start(options).await.expect("the local system starts");
         let base = system.public_url.clone();
-        Self { system, base, http: reqwest::Client::new() }
+        Self {
+            system,
+            base,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn request(&self, method: Method, path: &str, identity: Option<&Identity>) -> RequestBuilder {
@@ -159,31 +218,58 @@ impl TestSystem {
     }
 
     pub async fn register_with_plan(&self, subscription_id: &str, plan: &str, owners: &[(&str, &str)]) {
-        let owners: Vec<Value> = owners.iter().map(|(email, locale)| json!({"email": email, "locale": locale})).collect();
+        self.register_in_tenant(subscription_id, "contoso", plan, owners).await;
+    }
+
+    /// Registers `subscription_id` for `tenant` on `plan` with `owners` (email, locale).
+    pub async fn register_in_tenant(&self, subscription_id: &str, tenant: &str, plan: &str, owners: &[(&str, &str)]) {
+        let owners: Vec<Value> = owners
+            .iter()
+            .map(|(email, locale)| json!({"email": email, "locale": locale}))
+            .collect();
         let response = self
-            .request(Method::PUT, &format!("/subscriptions/{subscription_id}"), Some(&Identity::admin()))
-            .json(&json!({"tenant_id": "contoso", "support_plan": plan, "owners": owners}))
+            .request(
+                Method::PUT,
+                &format!("/subscriptions/{subscription_id}"),
+                Some(&Identity::admin()),
+            )
+            .json(&json!({"tenant_id": tenant, "support_plan": plan, "owners": owners}))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "registration failed: {}", response.text().await.unwrap());
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "registration failed: {}",
+            response.text().await.unwrap()
+        );
     }
 
     /// Submits a read request on a VM as `engineer`, and returns the response.
     pub async fn submit_as(&self, engineer: &Identity, body: Value) -> Response {
-        self.request(Method::POST, "/requests", Some(engineer)).json(&body).send().await.unwrap()
+        self.request(Method::POST, "/requests", Some(engineer))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Submits a request that the default policy sends to the customer, and returns its id.
     pub async fn submit(&self, subscription_id: &str) -> String {
-        let response = self.submit_as(&Identity::engineer(), request_body(subscription_id)).await;
+        let response = self
+            .submit_as(&Identity::engineer(), request_body(subscription_id))
+            .await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
         let body: Value = response.json().await.unwrap();
         body["request_id"].as_str().unwrap().to_owned()
     }
 
     pub async fn get_request(&self, id: &str) -> Value {
-        let response = self.request(Method::GET, &format!("/requests/{id}"), Some(&Identity::engineer())).send().await.unwrap();
+        let response = self
+            .request(Method::GET, &format!("/requests/{id}"), Some(&Identity::engineer()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -196,13 +282,40 @@ impl TestSystem {
             if request["status"] == status {
                 return request;
             }
-            assert!(started.elapsed() < Duration::from_secs(10), "request {id} stayed {} instead of {status}", request["status"]);
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "request {id} stayed {} instead of {status}",
+                request["status"]
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Polls the request until its stored status (what the expiry run writes) is `status`, for
+    /// up to ten seconds.
+    pub async fn wait_for_stored_status(&self, id: &str, status: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let request = self.get_request(id).await;
+            if request["stored_status"] == status {
+                return request;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "request {id} stayed stored as {} instead of {status}",
+                request["stored_status"]
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
     pub fn mail_to(&self, email: &str) -> Vec<SentMail> {
-        self.system.outbox.list().into_iter().filter(|mail| mail.to == email).collect()
+        self.system
+            .outbox
+            .list()
+            .into_iter()
+            .filter(|mail| mail.to == email)
+            .collect()
     }
 
     /// Waits until `email` has received `count` mails, for up to ten seconds.
@@ -213,7 +326,11 @@ impl TestSystem {
             if mails.len() >= count {
                 return mails;
             }
-            assert!(started.elapsed() < Duration::from_secs(10), "{email} received {} mails instead of {count}", mails.len());
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{email} received {} mails instead of {count}",
+                mails.len()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -221,18 +338,66 @@ impl TestSystem {
     /// Returns the link to the request's page from the newest mail to `email`.
     pub async fn approver_link(&self, email: &str) -> String {
         let mails = self.wait_for_mail(email, 1).await;
-        let link = mails.last().unwrap().links.iter().find(|link| link.contains("/lockbox/requests/")).cloned();
+        let link = mails
+            .last()
+            .unwrap()
+            .links
+            .iter()
+            .find(|link| link.contains("/lockbox/requests/"))
+            .cloned();
         link.expect("the approver mail links to the request")
+    }
+
+    /// Returns the link to request `id`'s page from the mail to `email`, waiting up to ten
+    /// seconds for that mail.
+    pub async fn link_for(&self, email: &str, id: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let link = self
+                .mail_to(email)
+                .iter()
+                .flat_map(|mail| mail.links.iter())
+                .find(|link| link.contains(&format!("/lockbox/requests/{id}?")))
+                .cloned();
+            if let Some(link) = link {
+                return link;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{email} received no link to request {id}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Posts an approver's decision from a link, as the page's form does.
     pub async fn post_decision(&self, link: &str, decision: &str) -> Response {
         let (page, token) = split_link(link);
-        self.http.post(format!("{page}/decision")).form(&[("token", token.as_str()), ("decision", decision)]).send().await.unwrap()
+        self.http
+            .post(format!("{page}/decision"))
+            .form(&[("token", token.as_str()), ("decision", decision)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a revocation from an approver's link, as the page's form does.
+    pub async fn post_revoke(&self, link: &str) -> Response {
+        let (page, token) = split_link(link);
+        self.http
+            .post(format!("{page}/revoke"))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn audit(&self, query: &str) -> Value {
-        let response = self.request(Method::GET, &format!("/audit?{query}"), Some(&Identity::auditor())).send().await.unwrap();
+        let response = self
+            .request(Method::GET, &format!("/audit?{query}"), Some(&Identity::auditor()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -240,18 +405,44 @@ impl TestSystem {
     /// Lists the operation names of a request's audit entries, oldest first.
     pub async fn audit_operations(&self, id: &str) -> Vec<String> {
         let page = self.audit(&format!("request_id={id}&limit=100")).await;
-        let mut operations: Vec<String> = page["entries"].as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap().to_owned()).collect();
+        let mut operations: Vec<String> = page["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["operation"].as_str().unwrap().to_owned())
+            .collect();
         operations.reverse();
         operations
     }
 
+    /// Lists the entries of one audit page for `query` (at most 100), newest first.
+    pub async fn audit_entries(&self, query: &str) -> Vec<Value> {
+        let page = self.audit(&format!("{query}&limit=100")).await;
+        page["entries"].as_array().unwrap().clone()
+    }
+
+    /// Counts the request's audit entries of `operation`.
+    pub async fn count_operation(&self, id: &str, operation: &str) -> usize {
+        self.audit_operations(id)
+            .await
+            .iter()
+            .filter(|name| *name == operation)
+            .count()
+    }
+
     /// Reads the raw DynamoDB item of a request.
-    pub async fn raw_request_item(&self, id: &str) -> std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> {
+    pub async fn raw_request_item(
+        &self,
+        id: &str,
+    ) -> std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> {
         let client = aws_sdk_dynamodb::Client::new(&self.system.sdk);
         let output = client
             .get_item()
             .table_name(&self.system.table)
-            .key("pk", aws_sdk_dynamodb::types::AttributeValue::S(format!("REQUEST#{id}")))
+            .key(
+                "pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("REQUEST#{id}")),
+            )
             .key("sk", aws_sdk_dynamodb::types::AttributeValue::S("REQUEST".into()))
             .send()
             .await
@@ -264,6 +455,14 @@ impl TestSystem {
 pub fn split_link(link: &str) -> (String, String) {
     let (page, token) = link.split_once("?token=").expect("the link carries a token");
     (page.to_owned(), token.to_owned())
+}
+
+/// Reads a JSON error response's status and body.
+pub async fn api_error(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("the {status} response is not JSON: {text}"));
+    (status, body)
 }
 
 /// A request body that the default JIT policy sends straight to the customer.
@@ -282,7 +481,11 @@ pub fn request_body(subscription_id: &str) -> Value {
 /// Timings with a short request expiry, for expiry tests.
 pub fn short_expiry(request_expiry: TimeDelta, access_duration: TimeDelta) -> TestSettings {
     TestSettings {
-        timings: Timings { request_expiry, access_duration, retention: TimeDelta::days(90) },
+        timings: Timings {
+            request_expiry,
+            access_duration,
+            retention: TimeDelta::days(90),
+        },
         ..TestSettings::default()
     }
 }

@@ -23,16 +23,21 @@ pub mod claims {
     pub const TENANT_ID: &str = "lockbox_tenant_id";
 }
 
-/// Builds a caller from a claim lookup. Returns `None` without a valid email claim.
+/// Builds a caller from a claim lookup. Returns `None` without a valid email claim, and when a
+/// tenant claim is present but invalid, because dropping it would widen the caller's view.
 pub fn caller_from_claims(claim: impl Fn(&str) -> Option<String>) -> Option<Caller> {
     let principal = Email::parse(&claim(claims::EMAIL)?).ok()?;
+    let tenant = match claim(claims::TENANT_ID) {
+        None => None,
+        Some(raw) => Some(TenantId::parse(&raw).ok()?),
+    };
     let amr_has_mfa = claim(claims::AMR).is_some_and(|amr| amr.to_ascii_lowercase().contains("mfa"));
     Some(Caller {
         principal,
         mfa: amr_has_mfa || claim(claims::MFA).is_some_and(|raw| parse_flag(&raw)),
         isolated_identity: claim(claims::ISOLATED_IDENTITY).is_some_and(|raw| parse_flag(&raw)),
         roles: claim(claims::ROLES).map(|raw| parse_roles(&raw)).unwrap_or_default(),
-        tenant: claim(claims::TENANT_ID).and_then(|raw| TenantId::parse(&raw).ok()),
+        tenant,
     })
 }
 
@@ -71,6 +76,15 @@ mod tests {
         assert!(caller.mfa);
         assert!(!caller.isolated_identity);
         assert_eq!(caller.roles, vec![Role::SupportEngineer, Role::Auditor]);
+    }
+
+    #[test]
+    fn invalid_tenant_claim_rejects_caller() {
+        let map = HashMap::from([
+            ("email", "auditor@contoso.example"),
+            ("lockbox_tenant_id", "fabrikam corp"),
+        ]);
+        assert!(caller_from_claims(|name| map.get(name).map(|v| v.to_string())).is_none());
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl IntoResponse for ApiError {
             ApiError::Unauthenticated => json_error(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
-                "the request carries no authenticated caller with an email claim".into(),
+                "the request carries no authenticated caller with a valid email claim (and a valid tenant claim, when present)".into(),
                 None,
             ),
             ApiError::PayloadTooLarge => json_error(

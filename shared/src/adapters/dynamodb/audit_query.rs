@@ -1,7 +1,7 @@
 //! Audit log queries. Each filter combination reads one index partition (or a run of month
 //! partitions), newest first; the remaining filters become a filter expression.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -79,6 +79,27 @@ impl Partition {
     }
 }
 
+/// Checks that a page position's key is one this query could have returned: exactly the key
+/// attributes of the table and the index, in the partition being read, with a sort key in the
+/// time range. DynamoDB would reject other keys with an error that says nothing useful.
+fn check_start_key(key: &BTreeMap<String, String>, partition: &Partition) -> PortResult<()> {
+    if key.is_empty() {
+        return Ok(());
+    }
+    let expected: BTreeSet<&str> = [PK, SK, partition.pk_name, partition.sk_name].into_iter().collect();
+    let names: BTreeSet<&str> = key.keys().map(String::as_str).collect();
+    let in_partition = key.get(partition.pk_name) == Some(&partition.pk);
+    let in_range = key
+        .get(partition.sk_name)
+        .is_some_and(|sort| partition.low <= *sort && *sort <= partition.high);
+    let is_audit_entry = key.get(SK).is_some_and(|sort| sort.starts_with(AUDIT_PREFIX));
+    if names == expected && in_partition && in_range && is_audit_entry {
+        Ok(())
+    } else {
+        Err(PortError::InvalidPageToken)
+    }
+}
+
 #[async_trait]
 impl AuditLog for DynamoStore {
     async fn query(&self, filter: &AuditFilter, page_token: Option<&str>) -> PortResult<AuditPage> {
@@ -136,6 +157,9 @@ impl AuditLog for DynamoStore {
             values.insert(":tenant_id".into(), AttributeValue::S(tenant_id.to_string()));
         }
 
+        if let Some(position) = &position {
+            check_start_key(&position.key, &partition)?;
+        }
         let mut pk = partition.pk.clone();
         let mut start_key: Option<HashMap<String, AttributeValue>> = position
             .map(|p| {
