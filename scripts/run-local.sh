@@ -15,7 +15,7 @@ if [[ -z "${AWS_ENDPOINT_URL:-}" ]]; then
     echo "Port $port on 127.0.0.1 is already in use. Set MOTO_PORT to a free port, or AWS_ENDPOINT_URL to a running emulator." >&2
     exit 1
   fi
-  python3 scripts/moto-server.py --host 127.0.0.1 --port "$port" --exit-with-parent >.moto.log 2>&1 &
+  python3 scripts/moto-server.py --host 127.0.0.1 --port "$port" --exit-with-parent >>.moto.log 2>&1 &
   moto_pid=$!
   trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
   export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
@@ -33,5 +33,6 @@ if [[ -z "${AWS_ENDPOINT_URL:-}" ]]; then
   echo "moto emulator on $AWS_ENDPOINT_URL (log: .moto.log)"
 fi
 
+echo "Building lockbox-local (the first build takes several minutes)..."
 cargo build --quiet -p lockbox-local
-./target/debug/lockbox-local
+"${CARGO_TARGET_DIR:-target}/debug/lockbox-local"

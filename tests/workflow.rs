@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lockbox_tests::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn approval_story_end_to_end() {
@@ -68,6 +68,43 @@ async fn french_owner_gets_french_mail() {
         .await
         .unwrap();
     assert!(page.contains("Approuver"));
-    let _ = Method::GET;
+    lockbox.system.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_request_page_names_status() {
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+
+    let alice = lockbox.approver_link("alice@contoso.example").await;
+    let bob = lockbox.approver_link("bob@contoso.example").await;
+    assert_eq!(lockbox.post_decision(&alice, "approve").await.status(), StatusCode::OK);
+
+    let response = lockbox.post_decision(&bob, "deny").await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("“Approved”"), "the English section names the state: {page}");
+    assert!(page.contains("« Approuvée »"), "the French section names the state in French: {page}");
+    assert!(!page.contains("so it can no longer be"), "the internal message stays out of the page: {page}");
+    lockbox.system.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pending_page_shows_access_duration() {
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[("alice@contoso.example", "en")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+
+    let link = lockbox.approver_link("alice@contoso.example").await;
+    let page = lockbox.http.get(&link).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("grant access for 8 h"), "{page}");
+    assert!(page.contains("Expires at"), "a pending request shows its deadline: {page}");
+
+    let approved = lockbox.post_decision(&link, "approve").await.text().await.unwrap();
+    assert!(!approved.contains("Expires at"), "an approved request hides the decision deadline: {approved}");
+    assert!(approved.contains("Access ends at"), "{approved}");
     lockbox.system.stop();
 }

@@ -174,16 +174,26 @@ impl System {
 /// Prepares the emulator and starts serving.
 pub async fn start(options: Options) -> Result<System> {
     require_loopback(&options.endpoint)?;
+    if !options.listen.ip().is_loopback() {
+        bail!(
+            "LOCKBOX_LISTEN {} is not a loopback address; the local runner trusts X-Lockbox-* headers as the caller's \
+             identity, so it serves this machine only",
+            options.listen
+        );
+    }
     let template = Template::load(&options.template)?;
-    let sdk = aws::for_emulator(&options.endpoint, &options.region).await;
+    let listener = tokio::net::TcpListener::bind(options.listen).await.with_context(|| {
+        format!(
+            "cannot listen on {}; set LOCKBOX_LISTEN to a free address such as 127.0.0.1:3001",
+            options.listen
+        )
+    })?;
 
+    let sdk = aws::for_emulator(&options.endpoint, &options.region).await;
     setup::create_table(&sdk, &options.table, &template.table).await?;
     setup::create_event_bus(&sdk, &options.event_bus).await?;
     setup::verify_sender(&sdk, options.sender.as_str()).await?;
 
-    let listener = tokio::net::TcpListener::bind(options.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", options.listen))?;
     let address = listener.local_addr()?;
     let public_url = options
         .public_url
@@ -291,7 +301,15 @@ pub async fn start(options: Options) -> Result<System> {
         }
     }));
 
-    tracing::info!(%address, %public_url, table = %options.table, expiry_interval = ?expiry_interval, "lockbox is running");
+    tracing::info!(
+        %address,
+        %public_url,
+        table = %options.table,
+        request_expiry = %humantime::format_duration(options.timings.request_expiry.to_std().unwrap_or_default()),
+        access_duration = %humantime::format_duration(options.timings.access_duration.to_std().unwrap_or_default()),
+        expiry_interval = %humantime::format_duration(expiry_interval),
+        "lockbox is running"
+    );
     Ok(System {
         address,
         public_url,

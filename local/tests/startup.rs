@@ -67,3 +67,10 @@ fn invalid_token_key_is_named() {
     assert!(!success);
     assert!(stderr.contains("LOCKBOX_TOKEN_KEY"), "{stderr}");
 }
+
+#[test]
+fn non_loopback_listen_is_rejected() {
+    let (success, stderr) = start_with(&[("LOCKBOX_LISTEN", "0.0.0.0:0")]);
+    assert!(!success, "a non-loopback listen address was accepted");
+    assert!(stderr.contains("LOCKBOX_LISTEN"), "{stderr}");
+}

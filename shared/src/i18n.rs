@@ -8,6 +8,8 @@ use crate::domain::subscription::Locale;
 /// Every sentence and label an approver sees, in one language.
 pub struct Texts {
     pub lang: &'static str,
+    /// The colon after a label, with the space French puts before it.
+    pub colon: &'static str,
     pub mail_subject: &'static str,
     pub mail_greeting: &'static str,
     pub mail_intro: &'static str,
@@ -43,9 +45,16 @@ pub struct Texts {
     pub denied_done: &'static str,
     pub revoked_done: &'static str,
     pub conflict_title: &'static str,
+    /// Explains that a request in the state `{status}` can no longer change.
+    pub closed_body: &'static str,
+    /// Explains that someone else changed the request at the same moment.
+    pub changed_body: &'static str,
     pub forbidden_title: &'static str,
     pub not_found_title: &'static str,
     pub invalid_title: &'static str,
+    /// Explains that the form field `{field}` is missing or invalid.
+    pub invalid_body: &'static str,
+    pub not_found_body: &'static str,
     pub error_title: &'static str,
     pub error_body: &'static str,
     pub token_damaged: &'static str,
@@ -56,10 +65,11 @@ pub struct Texts {
 
 pub const EN: Texts = Texts {
     lang: "en",
+    colon: ":",
     mail_subject: "Access request pending your approval",
     mail_greeting: "Hello,",
     mail_intro: "A support engineer asks for access to data in your subscription. Nobody reaches your data unless a designated approver of the subscription approves.",
-    mail_expiry: "Without a decision, the request expires on its own and no access is granted at",
+    mail_expiry: "Without a decision, the request expires on its own on {date}, and no access is granted.",
     mail_open: "Review the request and decide",
     mail_list: "All pending requests of this subscription",
     mail_ignore: "Opening the link changes nothing; only the Approve or Deny button on the page decides.",
@@ -82,7 +92,7 @@ pub const EN: Texts = Texts {
     pending_title: "Requests waiting for your decision",
     pending_none: "No request is waiting for your decision.",
     details_title: "Access request",
-    decide_prompt: "Approve to grant access for a limited time, or deny to refuse it.",
+    decide_prompt: "Approve to grant access for {duration}, or deny to refuse it.",
     approve: "Approve",
     deny: "Deny",
     revoke: "Revoke access now",
@@ -91,9 +101,13 @@ pub const EN: Texts = Texts {
     denied_done: "You denied this request. No access is granted.",
     revoked_done: "You revoked access. It has ended.",
     conflict_title: "This request can no longer be changed",
+    closed_body: "This request is in the state “{status}”. It can no longer be approved, denied or revoked.",
+    changed_body: "Someone changed this request at the same moment. Open the link again to see its current state.",
     forbidden_title: "This link cannot be used",
     not_found_title: "Request not found",
     invalid_title: "Invalid form",
+    invalid_body: "The form field “{field}” is missing or invalid. Use the buttons on the request’s page.",
+    not_found_body: "This request no longer exists. Finished requests are deleted after their retention period.",
     error_title: "Something went wrong",
     error_body: "The service could not complete the action. Nothing was changed. Please try again in a moment.",
     token_damaged: "The link is damaged or incomplete. Open it again from the original email, or copy the whole address.",
@@ -104,10 +118,11 @@ pub const EN: Texts = Texts {
 
 pub const FR: Texts = Texts {
     lang: "fr",
+    colon: "\u{a0}:",
     mail_subject: "Demande d’accès en attente de votre approbation",
     mail_greeting: "Bonjour,",
     mail_intro: "Un ingénieur du support demande à accéder à des données de votre abonnement. Personne n’accède à vos données sans l’approbation d’un approbateur désigné de l’abonnement.",
-    mail_expiry: "Sans décision, la demande expire d’elle-même et aucun accès n’est accordé le",
+    mail_expiry: "Sans décision, la demande expire d’elle-même le {date}, et aucun accès n’est accordé.",
     mail_open: "Examiner la demande et décider",
     mail_list: "Toutes les demandes en attente de cet abonnement",
     mail_ignore: "Ouvrir le lien ne change rien ; seuls les boutons Approuver ou Refuser de la page décident.",
@@ -130,7 +145,7 @@ pub const FR: Texts = Texts {
     pending_title: "Demandes en attente de votre décision",
     pending_none: "Aucune demande n’attend votre décision.",
     details_title: "Demande d’accès",
-    decide_prompt: "Approuvez pour accorder un accès limité dans le temps, ou refusez-le.",
+    decide_prompt: "Approuvez pour accorder l’accès pendant {duration}, ou refusez-le.",
     approve: "Approuver",
     deny: "Refuser",
     revoke: "Révoquer l’accès maintenant",
@@ -139,9 +154,13 @@ pub const FR: Texts = Texts {
     denied_done: "Vous avez refusé cette demande. Aucun accès n’est accordé.",
     revoked_done: "Vous avez révoqué l’accès. Il a pris fin.",
     conflict_title: "Cette demande ne peut plus être modifiée",
+    closed_body: "Cette demande est à l’état « {status} ». Elle ne peut plus être approuvée, refusée ni révoquée.",
+    changed_body: "Quelqu’un a modifié cette demande au même moment. Ouvrez de nouveau le lien pour voir son état actuel.",
     forbidden_title: "Ce lien ne peut pas être utilisé",
     not_found_title: "Demande introuvable",
     invalid_title: "Formulaire non valide",
+    invalid_body: "Le champ « {field} » du formulaire est absent ou non valide. Utilisez les boutons de la page de la demande.",
+    not_found_body: "Cette demande n’existe plus. Les demandes terminées sont supprimées après leur durée de conservation.",
     error_title: "Une erreur est survenue",
     error_body: "Le service n’a pas pu terminer l’action. Rien n’a été modifié. Veuillez réessayer dans un instant.",
     token_damaged: "Le lien est endommagé ou incomplet. Ouvrez-le à nouveau depuis l’e-mail d’origine, ou copiez l’adresse entière.",
@@ -154,6 +173,17 @@ pub fn texts(locale: Locale) -> &'static Texts {
     match locale {
         Locale::En => &EN,
         Locale::Fr => &FR,
+    }
+}
+
+/// Formats a duration for people: whole hours as `8 h`, whole minutes as `30 min`, else seconds.
+pub fn format_duration(seconds: i64) -> String {
+    if seconds % 3600 == 0 {
+        format!("{} h", seconds / 3600)
+    } else if seconds % 60 == 0 {
+        format!("{} min", seconds / 60)
+    } else {
+        format!("{seconds} s")
     }
 }
 
@@ -222,5 +252,27 @@ pub fn resource_kind_label(kind: ResourceKind, locale: Locale) -> &'static str {
         (Locale::Fr, ResourceKind::VmScaleSet) => "Groupe de machines virtuelles identiques",
         (Locale::Fr, ResourceKind::PaasV1) => "Instance de plateforme (PaaS v1)",
         (Locale::Fr, ResourceKind::ClassicVm) => "Machine virtuelle classique",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duration_uses_largest_whole_unit() {
+        assert_eq!(format_duration(8 * 3600), "8 h");
+        assert_eq!(format_duration(30 * 60), "30 min");
+        assert_eq!(format_duration(45), "45 s");
+    }
+
+    #[test]
+    fn sentences_keep_their_placeholders() {
+        for texts in [&EN, &FR] {
+            assert!(texts.mail_expiry.contains("{date}"), "{}", texts.lang);
+            assert!(texts.decide_prompt.contains("{duration}"), "{}", texts.lang);
+            assert!(texts.closed_body.contains("{status}"), "{}", texts.lang);
+            assert!(texts.invalid_body.contains("{field}"), "{}", texts.lang);
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::config::Links;
 use crate::domain::identity::Caller;
 use crate::domain::ids::RequestId;
-use crate::domain::request::{AccessRequest, Decision, Status};
+use crate::domain::request::{AccessRequest, Decision, Status, TransitionError};
 use crate::domain::subscription::Owner;
 use crate::domain::token::{ApprovalToken, TokenError};
 use crate::ports::{Clock, EventBus, RequestStore, SubscriptionStore};
@@ -32,13 +32,26 @@ pub enum LinkError {
     NotApprover,
 }
 
-/// An approver's error: a refused link, or anything else the use case can return.
+/// An approver's error: a rejected link, a request that can no longer change, or anything else
+/// the use case can return.
 #[derive(Debug, thiserror::Error)]
 pub enum ApproverError {
     #[error(transparent)]
     Link(#[from] LinkError),
+    /// The request is in a state that no approver action can change (decided, expired,
+    /// cancelled, ended), or not yet in one (waiting for internal approval).
+    #[error("the request is {0}, so the approver's action is not possible")]
+    Closed(Status),
     #[error(transparent)]
     App(#[from] AppError),
+}
+
+/// Maps a refused transition: a state that rules the action out becomes [`ApproverError::Closed`].
+fn refused(error: TransitionError) -> ApproverError {
+    match error {
+        TransitionError::WrongStatus { status, .. } => ApproverError::Closed(status),
+        other => ApproverError::App(other.into()),
+    }
 }
 
 impl From<crate::ports::PortError> for ApproverError {
@@ -128,7 +141,7 @@ impl Decider {
         let transition = context
             .request
             .decide(&context.approver.email, decision, self.clock.now())
-            .map_err(AppError::from)?;
+            .map_err(refused)?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, status = %transition.request.status, "customer decision recorded");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
@@ -145,7 +158,7 @@ impl Decider {
         let transition = context
             .request
             .revoke(&context.approver.email, reason, self.clock.now())
-            .map_err(AppError::from)?;
+            .map_err(refused)?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, "access revoked");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;

@@ -184,7 +184,7 @@ pub struct AccessRequest {
 /// The reason a transition is not allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
-    #[error("the request is {status}, so it cannot be {action}")]
+    #[error("the request is {status}, so it can no longer be {action}")]
     WrongStatus { status: Status, action: &'static str },
     #[error("{0}")]
     NotAllowed(String),
@@ -408,7 +408,10 @@ impl AccessRequest {
                 next.status = Status::Approved;
                 next.access_ends_at = Some(ends_at);
                 self.audit(Operation::ApproveLockboxRequest, approver.as_str(), now)
-                    .with_detail("access_ends_at", super::time::sortable(ends_at))
+                    .with_detail(
+                        "access_ends_at",
+                        ends_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                    )
             }
             Decision::Deny => {
                 next.status = Status::Denied;

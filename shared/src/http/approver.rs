@@ -60,7 +60,7 @@ fn path_request_id(raw: &str) -> Result<RequestId, ApproverError> {
 async fn pending(State(decider): State<Arc<Decider>>, RawQuery(query): RawQuery) -> Response {
     let token = query_token(query);
     if token.is_empty() {
-        return approver_error_page(missing_token());
+        return approver_error_page(missing_token(), None);
     }
     match decider.pending(&token).await {
         Ok((approver, entries)) => {
@@ -82,7 +82,7 @@ async fn pending(State(decider): State<Arc<Decider>>, RawQuery(query): RawQuery)
             };
             html(StatusCode::OK, page.render().unwrap_or_default())
         }
-        Err(error) => approver_error_page(error),
+        Err(error) => approver_error_page(error, None),
     }
 }
 
@@ -120,7 +120,7 @@ async fn view(
     .await;
     match result {
         Ok(context) => request_page(&decider, &context, None),
-        Err(error) => approver_error_page(error),
+        Err(error) => approver_error_page(error, Some(&request_id)),
     }
 }
 
@@ -160,7 +160,7 @@ async fn decide(State(decider): State<Arc<Decider>>, Path(request_id): Path<Stri
             };
             request_page(&decider, &context, Some(notice))
         }
-        Err(error) => approver_error_page(error),
+        Err(error) => approver_error_page(error, Some(&request_id)),
     }
 }
 
@@ -181,7 +181,7 @@ async fn revoke(State(decider): State<Arc<Decider>>, Path(request_id): Path<Stri
             let notice = texts(context.approver.locale).revoked_done.to_owned();
             request_page(&decider, &context, Some(notice))
         }
-        Err(error) => approver_error_page(error),
+        Err(error) => approver_error_page(error, Some(&request_id)),
     }
 }
 

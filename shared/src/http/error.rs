@@ -7,8 +7,9 @@ use serde_json::json;
 use crate::app::decide::{ApproverError, LinkError};
 use crate::app::AppError;
 use crate::domain::ids::InvalidField;
+use crate::domain::subscription::Locale;
 use crate::domain::token::TokenError;
-use crate::i18n::{EN, FR};
+use crate::i18n::{status_label, EN, FR};
 use crate::render::pages::ErrorPage;
 
 /// An API error. A 4xx response states what to fix. A 5xx response reveals nothing internal, and
@@ -47,7 +48,7 @@ impl IntoResponse for ApiError {
             ApiError::Unauthenticated => json_error(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
-                "the request carries no authenticated caller with a valid email claim (and a valid tenant claim, when present)".into(),
+                "no authenticated caller: the authorizer must supply a valid email claim, and a valid tenant claim when it sends one (locally: the X-Lockbox-Principal and X-Lockbox-Tenant headers)".into(),
                 None,
             ),
             ApiError::PayloadTooLarge => json_error(
@@ -107,13 +108,15 @@ pub fn html(status: StatusCode, body: String) -> Response {
     response
 }
 
-/// Renders an approver's error as a bilingual page.
-pub fn approver_error_page(error: ApproverError) -> Response {
+/// Renders an approver's error as a page in English and French, and logs it with the request id
+/// from the path, when there is one.
+pub fn approver_error_page(error: ApproverError, request_id: Option<&str>) -> Response {
     use askama::Template;
 
+    let request_id = request_id.unwrap_or("-");
     let (status, en_title, fr_title, en_message, fr_message): (StatusCode, &str, &str, String, String) = match &error {
         ApproverError::Link(link) => {
-            tracing::warn!(error = %link, "approver link rejected");
+            tracing::warn!(request_id, error = %link, "approver link rejected");
             let (en, fr) = match link {
                 LinkError::Token(TokenError::Expired) => (EN.token_expired, FR.token_expired),
                 LinkError::Token(_) => (EN.token_damaged, FR.token_damaged),
@@ -127,39 +130,50 @@ pub fn approver_error_page(error: ApproverError) -> Response {
                 fr.to_owned(),
             )
         }
-        ApproverError::App(AppError::Conflict(message)) => (
-            StatusCode::CONFLICT,
-            EN.conflict_title,
-            FR.conflict_title,
-            message.clone(),
-            FR.conflict_title.to_owned() + " : " + message,
-        ),
-        ApproverError::App(AppError::NotFound(message)) => (
-            StatusCode::NOT_FOUND,
-            EN.not_found_title,
-            FR.not_found_title,
-            message.clone(),
-            message.clone(),
-        ),
-        ApproverError::App(AppError::Forbidden(message)) => (
-            StatusCode::FORBIDDEN,
-            EN.forbidden_title,
-            FR.forbidden_title,
-            message.clone(),
-            message.clone(),
-        ),
-        ApproverError::App(AppError::Invalid(invalid)) => {
-            tracing::warn!(field = invalid.field, message = %invalid.message, "invalid approver form");
+        ApproverError::Closed(state) => {
+            tracing::info!(request_id, status = %state, "approver action on a closed request");
+            let en = EN.closed_body.replace("{status}", status_label(*state, Locale::En));
+            let fr = FR.closed_body.replace("{status}", status_label(*state, Locale::Fr));
+            (StatusCode::CONFLICT, EN.conflict_title, FR.conflict_title, en, fr)
+        }
+        ApproverError::App(AppError::Conflict(message)) => {
+            tracing::info!(request_id, message = %message, "approver action lost a race");
             (
-                StatusCode::BAD_REQUEST,
-                EN.invalid_title,
-                FR.invalid_title,
-                invalid.to_string(),
-                invalid.to_string(),
+                StatusCode::CONFLICT,
+                EN.conflict_title,
+                FR.conflict_title,
+                EN.changed_body.to_owned(),
+                FR.changed_body.to_owned(),
             )
         }
+        ApproverError::App(AppError::NotFound(message)) => {
+            tracing::info!(request_id, message = %message, "approver link to a missing request");
+            (
+                StatusCode::NOT_FOUND,
+                EN.not_found_title,
+                FR.not_found_title,
+                EN.not_found_body.to_owned(),
+                FR.not_found_body.to_owned(),
+            )
+        }
+        ApproverError::App(AppError::Forbidden(message)) => {
+            tracing::warn!(request_id, message = %message, "approver action forbidden");
+            (
+                StatusCode::FORBIDDEN,
+                EN.forbidden_title,
+                FR.forbidden_title,
+                message.clone(),
+                message.clone(),
+            )
+        }
+        ApproverError::App(AppError::Invalid(invalid)) => {
+            tracing::warn!(request_id, field = invalid.field, message = %invalid.message, "invalid approver form");
+            let en = EN.invalid_body.replace("{field}", invalid.field);
+            let fr = FR.invalid_body.replace("{field}", invalid.field);
+            (StatusCode::BAD_REQUEST, EN.invalid_title, FR.invalid_title, en, fr)
+        }
         ApproverError::App(AppError::Service(source)) => {
-            tracing::error!(error = %source, "approver request failed");
+            tracing::error!(request_id, error = %source, "approver request failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 EN.error_title,

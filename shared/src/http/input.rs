@@ -27,7 +27,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 }
 
 /// Parses a JSON body. Syntax errors, missing fields, unknown fields and unknown enum values
-/// all become an [`InvalidField`] naming the field.
+/// all become an [`InvalidField`] naming the field, or `body` when no field is to blame.
 pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
     if body.is_empty() {
         return Err(InvalidField::new("body", "is empty; send a JSON object"));
@@ -37,42 +37,50 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let message = inner.to_string();
-        // serde names a missing or unknown field only in its message, at the parent's path.
-        let named = ["missing field `", "unknown field `"].iter().find_map(|prefix| {
-            message
-                .split_once(prefix)
-                .and_then(|(_, rest)| rest.split_once('`'))
-                .map(|(name, _)| name.to_owned())
-        });
-        let field = match (named, path.as_str()) {
-            (Some(name), "." | "") => name,
-            (Some(name), parent) => format!("{parent}.{name}"),
-            (None, "." | "") if inner.is_syntax() || inner.is_eof() => "body".to_owned(),
-            (None, "." | "") => "body".to_owned(),
-            (None, path) => path.to_owned(),
+        let field = if inner.is_syntax() || inner.is_eof() {
+            "body".to_owned()
+        } else {
+            field_of(&path, &message)
         };
-        InvalidField::new(leak_field(field), message)
+        InvalidField::new(static_field(field), message)
     })
 }
 
-/// Parses an HTML form body.
+/// Parses an HTML form body, naming the offending field in the error.
 pub fn form_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
-    serde_urlencoded::from_bytes(body).map_err(|error| {
-        let message = error.to_string();
-        let field = message
-            .split_once("missing field `")
-            .or_else(|| message.split_once("unknown variant `"))
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(body));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.into_inner().to_string();
+        let field = match field_of(&path, &message).as_str() {
+            "body" => "form".to_owned(),
+            other => other.to_owned(),
+        };
+        InvalidField::new(static_field(field), message)
+    })
+}
+
+/// Names the field an error is about. serde names a missing or unknown field only in its
+/// message, at the parent's path; other errors sit at the field's own path.
+fn field_of(path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"].iter().find_map(|prefix| {
+        message
+            .split_once(prefix)
             .and_then(|(_, rest)| rest.split_once('`'))
             .map(|(name, _)| name.to_owned())
-            .unwrap_or_else(|| "form".to_owned());
-        InvalidField::new(leak_field(field), message)
-    })
+    });
+    match (named, path) {
+        (Some(name), "." | "") => name,
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, "." | "") => "body".to_owned(),
+        (None, path) => path.to_owned(),
+    }
 }
 
 /// Field names in errors are `&'static str` so that domain code can name fields without
 /// allocating. Names parsed from input are matched against a fixed list, and anything else is
 /// reported as `body`, so nothing a caller sends is leaked.
-fn leak_field(name: String) -> &'static str {
+fn static_field(name: String) -> &'static str {
     const KNOWN: &[&str] = &[
         "subscription_id",
         "resource_id",
@@ -138,6 +146,27 @@ mod tests {
     fn malformed_json_names_body() {
         let error = json_body::<Sample>(b"{not json").unwrap_err();
         assert_eq!(error.field, "body");
+    }
+
+    #[test]
+    fn truncated_json_names_body() {
+        let error = json_body::<Sample>(br#"{"scope":"resource","justification":"#).unwrap_err();
+        assert_eq!(error.field, "body");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Form {
+        token: String,
+        decision: crate::domain::request::Decision,
+    }
+
+    #[test]
+    fn form_names_bad_field() {
+        let error = form_body::<Form>(b"token=abc&decision=maybe").unwrap_err();
+        assert_eq!(error.field, "decision");
+        let error = form_body::<Form>(b"decision=approve").unwrap_err();
+        assert_eq!(error.field, "token");
     }
 
     #[test]

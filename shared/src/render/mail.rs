@@ -15,6 +15,7 @@ use crate::ports::OutgoingMail;
 struct ApproverText<'a> {
     t: &'a Texts,
     v: &'a RequestView,
+    expiry: &'a str,
     request_link: &'a str,
     list_link: &'a str,
 }
@@ -24,6 +25,7 @@ struct ApproverText<'a> {
 struct ApproverHtml<'a> {
     t: &'a Texts,
     v: &'a RequestView,
+    expiry: &'a str,
     request_link: &'a str,
     list_link: &'a str,
 }
@@ -40,15 +42,18 @@ pub fn approver_mail(
     let view = RequestView::new(request, approver.locale, now);
     let request_link = format!("{public_url}/lockbox/requests/{}?token={token}", request.request_id);
     let list_link = format!("{public_url}/lockbox?token={token}");
+    let expiry = t.mail_expiry.replace("{date}", &view.expires_at);
     let text = ApproverText {
         t,
         v: &view,
+        expiry: &expiry,
         request_link: &request_link,
         list_link: &list_link,
     };
     let html = ApproverHtml {
         t,
         v: &view,
+        expiry: &expiry,
         request_link: &request_link,
         list_link: &list_link,
     };

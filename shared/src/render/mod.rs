@@ -27,6 +27,10 @@ pub struct RequestView {
     pub expires_at: String,
     pub access_ends_at: Option<String>,
     pub decided_by: Option<String>,
+    /// Whether the request still waits for a decision at the time of rendering.
+    pub pending: bool,
+    /// How long access lasts once approved, such as `8 h`.
+    pub access_duration: String,
 }
 
 impl RequestView {
@@ -47,6 +51,8 @@ impl RequestView {
             expires_at: format_time(request.expires_at, locale),
             access_ends_at: request.access_ends_at.map(|at| format_time(at, locale)),
             decided_by: request.decided_by.clone(),
+            pending: request.status_at(now).is_pending(),
+            access_duration: i18n::format_duration(request.access_duration_seconds),
         }
     }
 }
