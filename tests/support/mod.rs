@@ -465,7 +465,7 @@ pub async fn api_error(response: Response) -> (StatusCode, Value) {
     (status, body)
 }
 
-/// A request body that the default JIT policy sends straight to the customer.
+/// Returns a request body that the default JIT policy sends straight to the customer.
 pub fn request_body(subscription_id: &str) -> Value {
     json!({
         "subscription_id": subscription_id,
