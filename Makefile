@@ -23,7 +23,7 @@ run:
 	bash scripts/run-local.sh
 
 test:
-	bash scripts/ensure-tools.sh --cfn-lint
+	bash scripts/ensure-tools.sh --cfn-lint --browser
 	cargo test --workspace --all-targets
 	cfn-lint template.yaml
 

@@ -2,21 +2,24 @@
 # Install the tools that `make run` and `make test` need, if they are missing, and print nothing
 # when everything is already there.
 #
-# Usage: scripts/ensure-tools.sh [--cfn-lint]
+# Usage: scripts/ensure-tools.sh [--cfn-lint] [--browser]
 #   Always ensures cargo and moto[server] (the local AWS mock that scripts/moto-server.py serves).
 #   --cfn-lint also ensures cfn-lint, which `make test` runs on template.yaml.
+#   --browser also ensures Debian's chromium and chromedriver, which tests/browser.rs drives.
 #
 # Meant for a Debian machine as root with apt and pip. It does not install Rust or Docker.
 set -euo pipefail
 
 MOTO_REQUIREMENT='moto[server]==5.2.1'
 want_cfn_lint=false
+want_browser=false
 
 for arg in "$@"; do
     case "$arg" in
         --cfn-lint) want_cfn_lint=true ;;
+        --browser) want_browser=true ;;
         *)
-            echo "ensure-tools.sh: unknown argument '$arg'; usage: ensure-tools.sh [--cfn-lint]" >&2
+            echo "ensure-tools.sh: unknown argument '$arg'; usage: ensure-tools.sh [--cfn-lint] [--browser]" >&2
             exit 2
             ;;
     esac
@@ -63,4 +66,11 @@ fi
 
 if "$want_cfn_lint" && ! command -v cfn-lint >/dev/null 2>&1; then
     pip_install cfn-lint
+fi
+
+# Debian's packages rather than a browser that a test tool downloads for itself, because that
+# download needs network access beyond the package registries. chromium-driver provides
+# chromedriver.
+if "$want_browser" && ! { command -v chromedriver && command -v chromium; } >/dev/null 2>&1; then
+    apt_install chromium chromium-driver
 fi

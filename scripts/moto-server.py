@@ -65,6 +65,14 @@ def main() -> None:
     if args.exit_with_parent:
         exit_when_orphaned()
 
+    # Some moto handlers create boto3 clients of their own (the SES v2 identity calls do in moto
+    # 5.2.1). Without credentials in the environment, boto3 would look for them at the EC2
+    # metadata address, so the emulator gets fixed test credentials and no metadata look-ups.
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
     # Imported only now because importing moto takes about a second, and a parent that exits
     # during that time must still be noticed.
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app

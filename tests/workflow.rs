@@ -74,7 +74,12 @@ async fn french_owner_gets_french_mail() {
 #[tokio::test(flavor = "multi_thread")]
 async fn closed_request_page_names_status() {
     let lockbox = TestSystem::start().await;
-    lockbox.register("sub-1", &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")]).await;
+    lockbox
+        .register(
+            "sub-1",
+            &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")],
+        )
+        .await;
     let id = lockbox.submit("sub-1").await;
     lockbox.wait_for_status(&id, "customer_notified").await;
 
@@ -85,9 +90,18 @@ async fn closed_request_page_names_status() {
     let response = lockbox.post_decision(&bob, "deny").await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let page = response.text().await.unwrap();
-    assert!(page.contains("“Approved”"), "the English section names the state: {page}");
-    assert!(page.contains("« Approuvée »"), "the French section names the state in French: {page}");
-    assert!(!page.contains("so it can no longer be"), "the internal message stays out of the page: {page}");
+    assert!(
+        page.contains("“Approved”"),
+        "the English section names the state: {page}"
+    );
+    assert!(
+        page.contains("« Approuvée »"),
+        "the French section names the state in French: {page}"
+    );
+    assert!(
+        !page.contains("so it can no longer be"),
+        "the internal message stays out of the page: {page}"
+    );
     lockbox.system.stop();
 }
 
@@ -101,10 +115,62 @@ async fn pending_page_shows_access_duration() {
     let link = lockbox.approver_link("alice@contoso.example").await;
     let page = lockbox.http.get(&link).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("grant access for 8 h"), "{page}");
-    assert!(page.contains("Expires at"), "a pending request shows its deadline: {page}");
+    assert!(
+        page.contains("Expires at"),
+        "a pending request shows its deadline: {page}"
+    );
 
     let approved = lockbox.post_decision(&link, "approve").await.text().await.unwrap();
-    assert!(!approved.contains("Expires at"), "an approved request hides the decision deadline: {approved}");
+    assert!(
+        !approved.contains("Expires at"),
+        "an approved request hides the decision deadline: {approved}"
+    );
     assert!(approved.contains("Access ends at"), "{approved}");
+    lockbox.system.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn page_forms_use_root_paths() {
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[("alice@contoso.example", "en")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+
+    let link = lockbox.approver_link("alice@contoso.example").await;
+    let page = lockbox.http.get(&link).send().await.unwrap().text().await.unwrap();
+    let action = format!("action=\"/lockbox/requests/{id}/decision\"");
+    assert!(
+        page.contains(&action),
+        "the form action is not a root path, so another origin would break it: {page}"
+    );
+    lockbox.system.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn decision_redirects_to_page() {
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[("alice@contoso.example", "en")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+
+    let link = lockbox.approver_link("alice@contoso.example").await;
+    let (page, token) = split_link(&link);
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = no_redirects
+        .post(format!("{page}/decision"))
+        .form(&[("token", token.as_str()), ("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("/lockbox/requests/{id}?token=")),
+        "{location}"
+    );
+    assert!(location.ends_with("&done=approved"), "{location}");
     lockbox.system.stop();
 }

@@ -120,6 +120,16 @@ impl Links {
     }
 }
 
+impl Links {
+    /// Returns the path part of the public address without a trailing slash, such as `/Prod`
+    /// or an empty string. Pages use it for links and form actions that work on any origin.
+    pub fn base_path(&self) -> String {
+        Url::parse(&self.public_url)
+            .map(|url| url.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Checks the public address and drops any trailing slash, so that paths can be appended.
 pub fn parse_public_url(raw: &str) -> Result<String, String> {
     let url = Url::parse(raw).map_err(|error| format!("`{raw}` is not a URL ({error})"))?;
@@ -172,6 +182,21 @@ mod tests {
             parse_public_url("http://127.0.0.1:3000").unwrap(),
             "http://127.0.0.1:3000"
         );
+    }
+
+    #[test]
+    fn base_path_is_the_url_path() {
+        let key = TokenKey::from_bytes(vec![0; 32]).unwrap();
+        let staged = Links {
+            public_url: "https://api.example.com/Prod".into(),
+            token_key: key.clone(),
+        };
+        assert_eq!(staged.base_path(), "/Prod");
+        let root = Links {
+            public_url: "http://127.0.0.1:3000".into(),
+            token_key: key,
+        };
+        assert_eq!(root.base_path(), "");
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub fn emulator_endpoint() -> &'static str {
             let process = Command::new("python3")
                 .arg(&script)
                 .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--exit-with-parent"])
+                // moto-server.py sets this itself; setting it here too keeps the guard if the
+                // script is ever replaced.
+                .env("AWS_EC2_METADATA_DISABLED", "true")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
@@ -35,16 +35,37 @@ pub fn router(decider: Arc<Decider>) -> Router {
         .with_state(decider)
 }
 
-#[derive(Deserialize)]
-struct TokenQuery {
+/// The query of an approver's page: the link's token and, after a redirect from a form, the
+/// action just done.
+#[derive(Deserialize, Default)]
+struct PageQuery {
     token: Option<String>,
+    done: Option<Done>,
 }
 
-/// Reads the `token` parameter; a query string that does not parse counts as no token.
-fn query_token(query: Option<String>) -> String {
+/// An approver action, named in the redirect that follows it so the page can confirm it.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Done {
+    Approved,
+    Denied,
+    Revoked,
+}
+
+impl Done {
+    fn as_str(self) -> &'static str {
+        match self {
+            Done::Approved => "approved",
+            Done::Denied => "denied",
+            Done::Revoked => "revoked",
+        }
+    }
+}
+
+/// Reads the query; a query string that does not parse counts as an empty one.
+fn page_query(query: Option<String>) -> PageQuery {
     query
-        .and_then(|raw| serde_urlencoded::from_str::<TokenQuery>(&raw).ok())
-        .and_then(|parsed| parsed.token)
+        .and_then(|raw| serde_urlencoded::from_str::<PageQuery>(&raw).ok())
         .unwrap_or_default()
 }
 
@@ -58,14 +79,14 @@ fn path_request_id(raw: &str) -> Result<RequestId, ApproverError> {
 }
 
 async fn pending(State(decider): State<Arc<Decider>>, RawQuery(query): RawQuery) -> Response {
-    let token = query_token(query);
+    let token = page_query(query).token.unwrap_or_default();
     if token.is_empty() {
         return approver_error_page(missing_token(), None);
     }
     match decider.pending(&token).await {
         Ok((approver, entries)) => {
             let now = decider.clock.now();
-            let base = &decider.links.public_url;
+            let base = decider.links.base_path();
             let items = entries
                 .into_iter()
                 .map(|entry| PendingItem {
@@ -86,13 +107,30 @@ async fn pending(State(decider): State<Arc<Decider>>, RawQuery(query): RawQuery)
     }
 }
 
-fn request_page(decider: &Decider, context: &ApproverContext, notice: Option<String>) -> Response {
+/// Renders a request's page. Its links and form actions are paths under the public address's
+/// path, so that they work whatever origin the page was reached on.
+fn request_page(decider: &Decider, context: &ApproverContext, done: Option<Done>) -> Response {
     let now = decider.clock.now();
     let locale = context.approver.locale;
-    let base = &decider.links.public_url;
+    let t = texts(locale);
+    let base = decider.links.base_path();
     let status = context.request.status_at(now);
+    // Confirm an action only while the request is still in the state it produced.
+    let notice = match (done, status) {
+        (Some(Done::Approved), Status::Approved) => {
+            let end = context
+                .request
+                .access_ends_at
+                .map(|at| format_time(at, locale))
+                .unwrap_or_default();
+            Some(format!("{} {end}.", t.approved_done))
+        }
+        (Some(Done::Denied), Status::Denied) => Some(t.denied_done.to_owned()),
+        (Some(Done::Revoked), Status::Revoked) => Some(t.revoked_done.to_owned()),
+        _ => None,
+    };
     let page = RequestPage {
-        t: texts(locale),
+        t,
         v: RequestView::new(&context.request, locale, now),
         token: &context.token,
         request_url: format!("{base}/lockbox/requests/{}", context.request.request_id),
@@ -104,12 +142,33 @@ fn request_page(decider: &Decider, context: &ApproverContext, notice: Option<Str
     html(StatusCode::OK, page.render().unwrap_or_default())
 }
 
+/// Redirects to the request's page after a form post (post, redirect, get), so that reloading
+/// the page does not send the form again.
+fn redirect_to_page(decider: &Decider, context: &ApproverContext, done: Done) -> Response {
+    let location = format!(
+        "{}/lockbox/requests/{}?token={}&done={}",
+        decider.links.base_path(),
+        context.request.request_id,
+        context.token,
+        done.as_str()
+    );
+    let mut response = Redirect::to(&location).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
 async fn view(
     State(decider): State<Arc<Decider>>,
     Path(request_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let token = query_token(query);
+    let query = page_query(query);
+    let token = query.token.unwrap_or_default();
     let result = async {
         let id = path_request_id(&request_id)?;
         if token.is_empty() {
@@ -119,7 +178,7 @@ async fn view(
     }
     .await;
     match result {
-        Ok(context) => request_page(&decider, &context, None),
+        Ok(context) => request_page(&decider, &context, query.done),
         Err(error) => approver_error_page(error, Some(&request_id)),
     }
 }
@@ -145,21 +204,8 @@ async fn decide(State(decider): State<Arc<Decider>>, Path(request_id): Path<Stri
     }
     .await;
     match result {
-        Ok((context, decision)) => {
-            let t = texts(context.approver.locale);
-            let notice = match decision {
-                Decision::Approve => {
-                    let end = context
-                        .request
-                        .access_ends_at
-                        .map(|at| format_time(at, context.approver.locale))
-                        .unwrap_or_default();
-                    format!("{} {end}.", t.approved_done)
-                }
-                Decision::Deny => t.denied_done.to_owned(),
-            };
-            request_page(&decider, &context, Some(notice))
-        }
+        Ok((context, Decision::Approve)) => redirect_to_page(&decider, &context, Done::Approved),
+        Ok((context, Decision::Deny)) => redirect_to_page(&decider, &context, Done::Denied),
         Err(error) => approver_error_page(error, Some(&request_id)),
     }
 }
@@ -177,10 +223,7 @@ async fn revoke(State(decider): State<Arc<Decider>>, Path(request_id): Path<Stri
     }
     .await;
     match result {
-        Ok(context) => {
-            let notice = texts(context.approver.locale).revoked_done.to_owned();
-            request_page(&decider, &context, Some(notice))
-        }
+        Ok(context) => redirect_to_page(&decider, &context, Done::Revoked),
         Err(error) => approver_error_page(error, Some(&request_id)),
     }
 }
