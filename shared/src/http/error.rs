@@ -45,12 +45,15 @@ fn json_error(status: StatusCode, code: &str, message: String, field: Option<&st
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            ApiError::Unauthenticated => json_error(
+            ApiError::Unauthenticated => {
+                tracing::warn!("request without an authenticated caller");
+                json_error(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 "no authenticated caller: the authorizer must supply a valid email claim, and a valid tenant claim when it sends one (locally: the X-Lockbox-Principal and X-Lockbox-Tenant headers)".into(),
                 None,
-            ),
+            )
+            }
             ApiError::PayloadTooLarge => json_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
@@ -70,9 +73,18 @@ impl IntoResponse for ApiError {
                         Some(invalid.field),
                     )
                 }
-                AppError::Forbidden(message) => json_error(StatusCode::FORBIDDEN, "forbidden", message, None),
-                AppError::NotFound(message) => json_error(StatusCode::NOT_FOUND, "not_found", message, None),
-                AppError::Conflict(message) => json_error(StatusCode::CONFLICT, "conflict", message, None),
+                AppError::Forbidden(message) => {
+                    tracing::warn!(message = %message, "request forbidden");
+                    json_error(StatusCode::FORBIDDEN, "forbidden", message, None)
+                }
+                AppError::NotFound(message) => {
+                    tracing::info!(message = %message, "not found");
+                    json_error(StatusCode::NOT_FOUND, "not_found", message, None)
+                }
+                AppError::Conflict(message) => {
+                    tracing::info!(message = %message, "request conflicts with the current state");
+                    json_error(StatusCode::CONFLICT, "conflict", message, None)
+                }
                 AppError::Service(source) => {
                     tracing::error!(error = %source, "request failed");
                     json_error(
