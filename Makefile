@@ -7,7 +7,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # region; locally everything talks to moto on 127.0.0.1.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: help run test lint build-release sizes clean
+.PHONY: help run test lint build-release sizes bench clean
 
 help:
 	@echo 'Targets:'
@@ -16,6 +16,7 @@ help:
 	@echo '  lint           cargo fmt --check and cargo clippy with warnings as errors'
 	@echo '  build-release  build every function binary in release mode for the host target'
 	@echo '  sizes          build-release, then print the size of each function binary'
+	@echo '  bench          build release binaries, then measure cold starts and sizes (BENCH_RUNS, default 30)'
 	@echo '  clean          remove cargo and sam build output'
 
 run:
@@ -40,6 +41,23 @@ sizes: build-release
 		size=$$(stat -c %s "$(TARGET_DIR)/release/$$binary") || exit 1; \
 		printf '%-14s %6d KiB\n' "$$binary" "$$((size / 1024))"; \
 	done
+
+# Cold start of each function against the bare lambda_runtime baseline, on this host (see
+# docs/benchmarks.md). Each function gets one of its sample events as the first invocation.
+BENCH_RUNS ?= 30
+BENCH_EVENTS := \
+	bare-runtime=events/expire/schedule.json \
+	submit=events/submit/submit-request.json \
+	evaluate-jit=events/evaluate-jit/request-submitted.json \
+	notify=events/notify/request-customer-notified.json \
+	decide=events/decide/view-request.json \
+	expire=events/expire/schedule.json \
+	audit-query=events/audit-query/audit-by-request.json
+
+bench:
+	cargo build --release -p bench $(addprefix -p ,$(BINARIES))
+	@echo "$$(date -u '+%Y-%m-%d %H:%M UTC'), $$(uname -m), $$(nproc) CPUs, $$(lscpu | sed -n 's/^Model name: *//p')"
+	$(TARGET_DIR)/release/coldstart --runs $(BENCH_RUNS) $(addprefix $(TARGET_DIR)/release/,$(BENCH_EVENTS))
 
 clean:
 	cargo clean
