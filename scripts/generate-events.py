@@ -2,7 +2,7 @@
 """Write the sample events under events/, one folder per function.
 
 The envelopes come from `sam local generate-event` (pip package aws-sam-cli), so they have the
-shapes AWS sends; this script only fills in the lockbox's paths, bodies and JWT claims.
+shapes AWS sends. This script only fills in the lockbox's paths, bodies and JWT claims.
 Run it again after changing a route or a claim: python3 scripts/generate-events.py
 """
 

@@ -1,6 +1,6 @@
-//! Runs the whole lockbox on one machine: every HTTP route on one port, events routed to the
-//! functions as the template's rules route them, the expiry schedule, and an outbox page, all
-//! through the same code that runs in Lambda, against an AWS emulator on loopback.
+//! Runs the whole lockbox on one machine, against an AWS emulator on loopback. It serves every
+//! HTTP route on one port, routes events to the functions as the template's rules do, runs the
+//! expiry schedule and serves an outbox page, all through the same code that runs in Lambda.
 
 pub mod caller_headers;
 pub mod outbox;
@@ -44,7 +44,7 @@ pub struct Options {
     pub region: String,
     pub table: String,
     pub event_bus: String,
-    /// Where approver links point; defaults to `http://<listen address>`.
+    /// Base address of approver links; defaults to `http://<listen address>`.
     pub public_url: Option<String>,
     pub token_key: TokenKey,
     pub sender: Email,

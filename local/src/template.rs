@@ -71,7 +71,7 @@ pub struct EventRule {
     pub pattern: Json,
 }
 
-/// What the local runner reads from the template.
+/// The parts of the template that the local runner uses.
 #[derive(Debug, Clone)]
 pub struct Template {
     pub table: TableDefinition,
@@ -209,7 +209,7 @@ pub fn pattern_matches(pattern: &Json, event: &Json) -> bool {
     })
 }
 
-/// The table definition as attribute name to type, for comparisons.
+/// Returns the table's attribute definitions as a map from name to type.
 pub fn attribute_types(table: &TableDefinition) -> BTreeMap<&str, &str> {
     table
         .attribute_definitions

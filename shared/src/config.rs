@@ -103,8 +103,8 @@ pub struct Links {
 
 impl Links {
     // NOTE: template.yaml gives decide and notify an SSM parameter name
-    // (LOCKBOX_TOKEN_KEY_PARAMETER) and may leave LOCKBOX_PUBLIC_URL empty for decide; this
-    // reads neither case yet, so a deployed decide or notify stops at start-up.
+    // (LOCKBOX_TOKEN_KEY_PARAMETER), and it may leave LOCKBOX_PUBLIC_URL empty for decide. This
+    // code reads neither yet, so a deployed decide or notify stops at start-up.
     pub fn from_env() -> Result<Self, ConfigError> {
         let raw_url = required(
             "LOCKBOX_PUBLIC_URL",

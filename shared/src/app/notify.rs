@@ -23,8 +23,8 @@ pub struct Notifier {
     pub links: Links,
 }
 
-/// Statuses the requester hears about.
-const OUTCOMES: [Status; 6] = [
+/// Statuses the requester is mailed about.
+pub const OUTCOMES: [Status; 6] = [
     Status::Approved,
     Status::Denied,
     Status::Expired,

@@ -1,4 +1,4 @@
-//! The table's key layout. One table holds every kind of item:
+//! The table's key layout. One table stores every kind of item:
 //!
 //! | item | `pk` | `sk` |
 //! | --- | --- | --- |
@@ -75,7 +75,7 @@ pub fn delivery_sk(key: &str) -> String {
     format!("{DELIVERY_PREFIX}{key}")
 }
 
-/// The time-ordered part of an audit entry's sort keys.
+/// Builds the time-ordered part of an audit entry's sort keys.
 pub fn audit_position(at: DateTime<Utc>, entry_id: &uuid::Uuid) -> String {
     format!("{}#{entry_id}", sortable(at))
 }
