@@ -460,7 +460,12 @@ async fn pending_list_shows_open_requests() {
     }
     let open_link = links.iter().find(|link| link.contains(open.as_str())).unwrap();
     // The list's links are paths, so that they work on any origin the page is served from.
-    let page = lockbox.http.get(format!("{}{open_link}", lockbox.base)).send().await.unwrap();
+    let page = lockbox
+        .http
+        .get(format!("{}{open_link}", lockbox.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK, "the list's link to request {open}");
 
     let response = lockbox

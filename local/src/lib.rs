@@ -269,6 +269,7 @@ pub async fn start(options: Options) -> Result<System> {
         .merge(lockbox::http::audit_router(Arc::new(reader)))
         .layer(axum::middleware::from_fn(caller_headers::attach_caller))
         .merge(outbox::router(outbox.clone()));
+    let app = lockbox::http::with_json_fallbacks(app);
 
     let mut tasks = Vec::new();
     tasks.push(tokio::spawn(async move {

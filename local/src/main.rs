@@ -39,8 +39,9 @@ async fn main() -> Result<()> {
     let listen = setting("LOCKBOX_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
     let expiry_interval = setting("LOCKBOX_EXPIRY_INTERVAL")
         .map(|raw| {
-            humantime::parse_duration(&raw)
-                .with_context(|| format!("LOCKBOX_EXPIRY_INTERVAL `{raw}` is not a duration like 30s or 1m"))
+            lockbox::domain::time::parse_duration("LOCKBOX_EXPIRY_INTERVAL", &raw)
+                .map_err(|error| anyhow::anyhow!("LOCKBOX_EXPIRY_INTERVAL is invalid: {}", error.message))
+                .and_then(|delta| delta.to_std().context("LOCKBOX_EXPIRY_INTERVAL is out of range"))
         })
         .transpose()?;
     let timings = Timings::from_env()?;

@@ -74,3 +74,17 @@ fn non_loopback_listen_is_rejected() {
     assert!(!success, "a non-loopback listen address was accepted");
     assert!(stderr.contains("LOCKBOX_LISTEN"), "{stderr}");
 }
+
+#[test]
+fn unusable_durations_are_rejected() {
+    for (name, value) in [
+        ("LOCKBOX_ACCESS_DURATION", "500ms"),
+        ("LOCKBOX_REQUEST_EXPIRY", "10000000000h"),
+        ("LOCKBOX_RETENTION", "10000000000h"),
+        ("LOCKBOX_EXPIRY_INTERVAL", "0s"),
+    ] {
+        let (success, stderr) = start_with(&[(name, value)]);
+        assert!(!success, "{name}={value} was accepted");
+        assert!(stderr.contains(name), "the error does not name {name}: {stderr}");
+    }
+}

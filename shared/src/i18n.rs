@@ -60,6 +60,7 @@ pub struct Texts {
     pub token_damaged: &'static str,
     pub token_expired: &'static str,
     pub token_other_request: &'static str,
+    pub token_not_owner: &'static str,
     pub back_to_list: &'static str,
 }
 
@@ -113,6 +114,7 @@ pub const EN: Texts = Texts {
     token_damaged: "The link is damaged or incomplete. Open it again from the original email, or copy the whole address.",
     token_expired: "The link has expired.",
     token_other_request: "This link belongs to another request.",
+    token_not_owner: "You are no longer an owner of this request's subscription, so this link no longer works.",
     back_to_list: "Back to pending requests",
 };
 
@@ -166,6 +168,7 @@ pub const FR: Texts = Texts {
     token_damaged: "Le lien est endommagé ou incomplet. Ouvrez-le à nouveau depuis l’e-mail d’origine, ou copiez l’adresse entière.",
     token_expired: "Le lien a expiré.",
     token_other_request: "Ce lien concerne une autre demande.",
+    token_not_owner: "Vous n’êtes plus propriétaire de l’abonnement de cette demande\u{a0}: ce lien ne fonctionne plus.",
     back_to_list: "Retour aux demandes en attente",
 };
 

@@ -26,6 +26,7 @@ pub async fn serve_http(router: Router) -> Result<(), Error> {
 /// from the authorizer's claims, and a named stage (`/Prod/requests`) reaches the same route as
 /// the `$default` stage (`/requests`). The wrapper runs before routing, so it can change the path.
 pub fn api_gateway_app(router: Router) -> Router {
+    let router = crate::http::with_json_fallbacks(router);
     Router::new().fallback_service(tower::Layer::layer(&middleware::from_fn(from_api_gateway), router))
 }
 

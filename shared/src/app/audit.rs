@@ -41,9 +41,15 @@ fn parse_time(field: &'static str, raw: &str) -> Result<DateTime<Utc>, InvalidFi
     DateTime::parse_from_rfc3339(raw)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| {
+            // A `+` in a query string decodes to a space, so `+02:00` arrives as ` 02:00`.
+            let hint = if raw.contains(' ') {
+                "; write a + offset as %2B"
+            } else {
+                ""
+            };
             InvalidField::new(
                 field,
-                format!("`{raw}` is not an RFC 3339 time such as 2026-12-04T10:00:00Z"),
+                format!("`{raw}` is not an RFC 3339 time such as 2026-12-04T10:00:00Z{hint}"),
             )
         })
 }

@@ -30,6 +30,8 @@ pub enum LinkError {
     OtherRequest,
     #[error("the link's approver is not a designated approver of the request")]
     NotApprover,
+    #[error("the link's approver is no longer an owner of the request's subscription")]
+    NoLongerOwner,
 }
 
 /// An approver's error: a rejected link, a request that can no longer change, or anything else
@@ -95,6 +97,18 @@ impl Decider {
             .find(|owner| owner.email == claims.approver)
             .cloned()
             .ok_or(LinkError::NotApprover)?;
+
+        // The approvers were copied when the request reached the customer. Someone removed
+        // from the subscription since then, or a subscription that moved to another tenant,
+        // no longer speaks for the customer.
+        let subscription = self.subscriptions.get_subscription(&request.subscription_id).await?;
+        let still_owner = subscription.as_ref().is_some_and(|subscription| {
+            subscription.tenant_id == request.tenant_id
+                && subscription.owners.iter().any(|owner| owner.email == claims.approver)
+        });
+        if !still_owner {
+            return Err(LinkError::NoLongerOwner.into());
+        }
         Ok(ApproverContext {
             request,
             approver,

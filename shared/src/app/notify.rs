@@ -67,7 +67,23 @@ impl Notifier {
                 }
             }
         } else if OUTCOMES.contains(&event.status) {
-            let mail = requester_mail(&request, &request.requester);
+            // Versions only grow, so the stored request is at the event's version or later.
+            // A stored request that is behind the event, or at its version in another state,
+            // did not go through the change the event announces.
+            let happened =
+                request.version > event.version || (request.version == event.version && request.status == event.status);
+            if !happened {
+                tracing::warn!(
+                    request_id = %request.request_id,
+                    event_status = %event.status,
+                    event_version = event.version,
+                    stored_status = %request.status,
+                    stored_version = request.version,
+                    "outcome event ignored: the stored request does not match it"
+                );
+                return Ok(());
+            }
+            let mail = requester_mail(&request, event.status, &request.requester);
             let key = format!("outcome#{}", event.status);
             if let Err(error) = self.deliver(&request, &key, "requester", &mail).await {
                 first_error.get_or_insert(error);

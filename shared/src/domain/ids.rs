@@ -159,6 +159,11 @@ impl Email {
                 format!("is longer than {} bytes", Self::MAX_LEN),
             ));
         }
+        // Only ASCII addresses are accepted, so that two addresses never compare equal after
+        // case folding unless they are the same text, and look-alike characters cannot pass.
+        if !trimmed.is_ascii() {
+            return Err(InvalidField::new(field, "must contain ASCII characters only"));
+        }
         let invalid = || InvalidField::new(field, format!("`{}` is not an email address", truncate(trimmed)));
         let (local, domain) = trimmed.split_once('@').ok_or_else(invalid)?;
         let forbidden = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '@');
@@ -176,7 +181,7 @@ impl Email {
         {
             return Err(invalid());
         }
-        Ok(Self(trimmed.to_lowercase()))
+        Ok(Self(trimmed.to_ascii_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -227,6 +232,8 @@ mod tests {
     #[test]
     fn email_rejects_malformed_values() {
         for raw in [
+            "\u{212A}im@contoso.example",
+            "alice\u{200b}@contoso.example",
             "",
             "alice",
             "alice@",

@@ -367,7 +367,20 @@ impl AccessRequest {
                 self.audit(Operation::ApproveInternalAccessRequest, actor, now)
                     .with_detail("role", role.as_str()),
             );
-            audit.push(self.send_to_customer(&mut next, subscription, actor, now));
+            // The JIT policy checked eligibility at submission; the subscription may have changed
+            // plan or tenant while the request waited for this approval.
+            let eligible = subscription.is_some_and(|s| s.support_plan.is_eligible() && s.tenant_id == self.tenant_id);
+            if eligible {
+                audit.push(self.send_to_customer(&mut next, subscription, actor, now));
+            } else {
+                let reason =
+                    "the subscription is no longer registered for this tenant on a support plan of developer or above";
+                next.reject(reason, now);
+                audit.push(
+                    self.audit(Operation::RejectAccessRequest, system_actor::JIT_POLICY, now)
+                        .with_detail("reason", reason),
+                );
+            }
         } else {
             let reason = reason.unwrap_or_else(|| "rejected by the internal approver".to_owned());
             audit.push(

@@ -4,7 +4,12 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use super::ids::InvalidField;
 
-/// Parses a duration such as `96h`, `8h`, `30s` or `1h 30m` into a positive `TimeDelta`.
+/// The longest duration a setting accepts: ten years, far beyond any sensible wait or
+/// retention, and small enough that adding it to any current time cannot overflow.
+pub const MAX_DURATION: TimeDelta = TimeDelta::days(3650);
+
+/// Parses a duration such as `96h`, `8h`, `30s` or `1h 30m` into a positive `TimeDelta` of
+/// whole seconds, at most [`MAX_DURATION`].
 pub fn parse_duration(field: &'static str, raw: &str) -> Result<TimeDelta, InvalidField> {
     let std = humantime::parse_duration(raw.trim()).map_err(|error| {
         InvalidField::new(
@@ -15,6 +20,18 @@ pub fn parse_duration(field: &'static str, raw: &str) -> Result<TimeDelta, Inval
     let delta = TimeDelta::from_std(std).map_err(|_| InvalidField::new(field, format!("`{raw}` is too long")))?;
     if delta <= TimeDelta::zero() {
         return Err(InvalidField::new(field, format!("`{raw}` must be longer than zero")));
+    }
+    if delta.subsec_nanos() != 0 {
+        return Err(InvalidField::new(
+            field,
+            format!("`{raw}` must be a whole number of seconds"),
+        ));
+    }
+    if delta > MAX_DURATION {
+        return Err(InvalidField::new(
+            field,
+            format!("`{raw}` is longer than the maximum of 87600h (ten years)"),
+        ));
     }
     Ok(delta)
 }
@@ -40,6 +57,9 @@ mod tests {
         assert!(parse_duration("x", "eight hours").is_err());
         assert!(parse_duration("x", "0s").is_err());
         assert!(parse_duration("x", "").is_err());
+        assert!(parse_duration("x", "500ms").is_err());
+        assert!(parse_duration("x", "10000000000h").is_err());
+        assert!(parse_duration("x", "87600h").is_ok());
     }
 
     #[test]

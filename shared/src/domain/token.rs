@@ -85,7 +85,10 @@ impl ApprovalToken {
         let mut payload = Vec::with_capacity(FIXED_LEN + self.approver.as_str().len());
         payload.push(FORMAT_VERSION);
         payload.extend_from_slice(self.request_id.as_bytes());
-        payload.extend_from_slice(&self.expires_at.timestamp().to_be_bytes());
+        // The token stores whole seconds. Rounding up keeps a link valid until its expiry
+        // instant rather than up to a second before it.
+        let expiry_seconds = self.expires_at.timestamp() + i64::from(self.expires_at.timestamp_subsec_nanos() > 0);
+        payload.extend_from_slice(&expiry_seconds.to_be_bytes());
         payload.extend_from_slice(self.approver.as_str().as_bytes());
 
         let mut mac = key.mac();

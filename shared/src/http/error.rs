@@ -34,7 +34,7 @@ impl From<InvalidField> for ApiError {
     }
 }
 
-fn json_error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
+pub(super) fn json_error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
     let mut body = json!({ "error": code, "message": message });
     if let Some(field) = field {
         body["field"] = json!(field);
@@ -133,6 +133,7 @@ pub fn approver_error_page(error: ApproverError, request_id: Option<&str>) -> Re
                 LinkError::Token(TokenError::Expired) => (EN.token_expired, FR.token_expired),
                 LinkError::Token(_) => (EN.token_damaged, FR.token_damaged),
                 LinkError::OtherRequest | LinkError::NotApprover => (EN.token_other_request, FR.token_other_request),
+                LinkError::NoLongerOwner => (EN.token_not_owner, FR.token_not_owner),
             };
             (
                 StatusCode::FORBIDDEN,

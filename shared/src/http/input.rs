@@ -32,8 +32,8 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
     if body.is_empty() {
         return Err(InvalidField::new("body", "is empty; send a JSON object"));
     }
-    let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let message = inner.to_string();
@@ -43,7 +43,12 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
             field_of(&path, &message)
         };
         InvalidField::new(static_field(field), message)
-    })
+    })?;
+    // Anything after the object, such as a second object, would otherwise be ignored.
+    deserializer
+        .end()
+        .map_err(|error| InvalidField::new("body", format!("has data after the JSON object: {error}")))?;
+    Ok(value)
 }
 
 /// Parses an HTML form body, naming the offending field in the error.
@@ -145,6 +150,13 @@ mod tests {
     #[test]
     fn malformed_json_names_body() {
         let error = json_body::<Sample>(b"{not json").unwrap_err();
+        assert_eq!(error.field, "body");
+    }
+
+    #[test]
+    fn trailing_data_is_rejected() {
+        let error =
+            json_body::<Sample>(br#"{"scope":"resource","justification":"x"} {"scope":"subscription"}"#).unwrap_err();
         assert_eq!(error.field, "body");
     }
 

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::caller::Authenticated;
 use super::error::ApiError;
 use super::input::{json_body, Body};
-use crate::app::intake::{Intake, Registration};
+use crate::app::intake::{require_role, Intake, Registration};
+use crate::domain::identity::Role;
 use crate::domain::ids::{Email, InvalidField, RequestId, ResourceId, SubscriptionId, SupportTicketId, TenantId};
 use crate::domain::request::{
     AccessRequest, NewRequest, PermissionLevel, ResourceKind, Scope, MAX_JUSTIFICATION_LEN, MAX_REASON_LEN,
@@ -50,6 +51,7 @@ async fn register_subscription(
     Path(subscription_id): Path<String>,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
+    require_role(&caller, Role::ProviderAdmin)?;
     let body: SubscriptionBody = json_body(&body)?;
     let owners = body
         .owners
@@ -94,7 +96,21 @@ pub(super) fn parse_bounded_text(field: &'static str, raw: String, max: usize) -
             format!("is {} bytes long, the maximum is {max}", text.len()),
         ));
     }
+    // The text goes verbatim into the approvers' plain-text mail, where a line break could
+    // forge a line or a link, and a direction override could disguise one.
+    if let Some(bad) = text.chars().find(|c| c.is_control() || is_invisible_format(*c)) {
+        return Err(InvalidField::new(
+            field,
+            format!("contains the character U+{:04X}; write one line of plain text, without line breaks or control characters", bad as u32),
+        ));
+    }
     Ok(text.to_owned())
+}
+
+/// Whether `c` is a zero-width or text-direction character, which renders as nothing or
+/// reorders the text around it.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 impl TryFrom<SubmitBody> for NewRequest {
@@ -125,6 +141,7 @@ async fn submit(
     Authenticated(caller): Authenticated,
     Body(body): Body,
 ) -> Result<Response, ApiError> {
+    require_role(&caller, Role::SupportEngineer)?;
     let new = NewRequest::try_from(json_body::<SubmitBody>(&body)?)?;
     let request = intake.submit(&caller, new).await?;
     let location = format!("/requests/{}", request.request_id);

@@ -34,6 +34,32 @@ pub fn decide_router(decider: Arc<Decider>) -> Router {
     approver::router(decider).layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
+/// Adds JSON answers for unknown routes (404) and methods (405). Applied once to the router
+/// that is served, since axum cannot merge two routers that both have a fallback.
+pub fn with_json_fallbacks(router: Router) -> Router {
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    error::json_error(
+        axum::http::StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route for {}", uri.path()),
+        None,
+    )
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> axum::response::Response {
+    error::json_error(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+        None,
+    )
+}
+
 /// Routes of the `audit-query` function.
 pub fn audit_router(reader: Arc<AuditReader>) -> Router {
     audit::router(reader)

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::RequestView;
 use crate::domain::ids::Email;
-use crate::domain::request::AccessRequest;
+use crate::domain::request::{AccessRequest, Status};
 use crate::domain::subscription::Owner;
 use crate::i18n::{format_time, texts, Texts};
 use crate::ports::OutgoingMail;
@@ -85,8 +85,8 @@ struct RequesterHtml<'a> {
 
 /// Builds the mail that informs the requester of their request's outcome. It is in English only,
 /// because requesters are provider staff.
-pub fn requester_mail(request: &AccessRequest, to: &Email) -> OutgoingMail {
-    let status = request.status.as_str();
+pub fn requester_mail(request: &AccessRequest, outcome: Status, to: &Email) -> OutgoingMail {
+    let status = outcome.as_str();
     let access_ends_at = request
         .access_ends_at
         .map(|at| format_time(at, crate::domain::subscription::Locale::En));

@@ -287,3 +287,34 @@ fn purge_time_follows_last_activity() {
         .request;
     assert_eq!(denied.purge_at(TimeDelta::days(90)), t0() + TimeDelta::days(90));
 }
+
+#[test]
+fn internal_approval_rechecks_plan() {
+    let evaluation = JitEvaluation {
+        rule: "r".into(),
+        verdict: Verdict::InternalApproval {
+            role: Role::SupportManager,
+        },
+    };
+    let owners = subscription(&["a@customer.example"]);
+    let pending = submitted().apply_jit(evaluation, Some(&owners), t0()).unwrap().request;
+
+    let mut downgraded = owners.clone();
+    downgraded.support_plan = SupportPlan::Basic;
+    let manager = caller("boss@provider.example", vec![Role::SupportManager]);
+    let transition = pending
+        .decide_internally(&manager, true, None, Some(&downgraded), t0())
+        .unwrap();
+    assert_eq!(transition.request.status, Status::Rejected);
+    assert_eq!(
+        transition.audit.last().unwrap().operation,
+        Operation::RejectAccessRequest
+    );
+
+    let mut moved = owners.clone();
+    moved.tenant_id = TenantId::parse("fabrikam").unwrap();
+    let transition = pending
+        .decide_internally(&manager, true, None, Some(&moved), t0())
+        .unwrap();
+    assert_eq!(transition.request.status, Status::Rejected);
+}
