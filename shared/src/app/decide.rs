@@ -48,8 +48,8 @@ pub enum ApproverError {
     App(#[from] AppError),
 }
 
-/// Maps a refused transition: a state that rules the action out becomes [`ApproverError::Closed`].
-fn refused(error: TransitionError) -> ApproverError {
+/// Maps a rejected transition: a state that rules the action out becomes [`ApproverError::Closed`].
+fn rejected_transition(error: TransitionError) -> ApproverError {
     match error {
         TransitionError::WrongStatus { status, .. } => ApproverError::Closed(status),
         other => ApproverError::App(other.into()),
@@ -155,7 +155,7 @@ impl Decider {
         let transition = context
             .request
             .decide(&context.approver.email, decision, self.clock.now())
-            .map_err(refused)?;
+            .map_err(rejected_transition)?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, status = %transition.request.status, "customer decision recorded");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
@@ -172,7 +172,7 @@ impl Decider {
         let transition = context
             .request
             .revoke(&context.approver.email, reason, self.clock.now())
-            .map_err(refused)?;
+            .map_err(rejected_transition)?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, "access revoked");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
