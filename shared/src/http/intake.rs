@@ -153,29 +153,14 @@ async fn submit(
     Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(body)).into_response())
 }
 
-/// A request as engineers read it. Approvers' addresses are left out; their count is shown.
-#[derive(Serialize)]
-pub struct RequestResponse<'a> {
-    #[serde(flatten)]
-    request: &'a AccessRequest,
-    /// The status at the time of reading (see `AccessRequest::status_at`); `stored_status` is
-    /// what the store holds.
-    status: &'static str,
-    stored_status: &'static str,
-    approvers: usize,
-}
-
+/// Builds a request as engineers read it. `status` is the status at `now` (see
+/// `AccessRequest::status_at`) and `stored_status` is the one in the store. Approvers' addresses
+/// are left out, and `approvers` gives their count.
 pub fn request_response(request: &AccessRequest, now: chrono::DateTime<chrono::Utc>) -> Response {
-    let mut value = serde_json::to_value(RequestResponse {
-        request,
-        status: request.status_at(now).as_str(),
-        stored_status: request.status.as_str(),
-        approvers: request.approvers.len(),
-    })
-    .unwrap_or_default();
-    // `flatten` keeps the stored fields too; the computed ones must win.
+    let mut value = serde_json::to_value(request).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {
         object.insert("status".into(), request.status_at(now).as_str().into());
+        object.insert("stored_status".into(), request.status.as_str().into());
         object.insert("approvers".into(), request.approvers.len().into());
     }
     Json(value).into_response()
