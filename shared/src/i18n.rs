@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::request::{PermissionLevel, ResourceKind, Scope, Status};
 use crate::domain::subscription::Locale;
 
-/// Every sentence and label an approver sees, in one language.
+/// Every sentence and label of the approver mail and pages, in one language.
 pub struct Texts {
     pub lang: &'static str,
     /// The colon after a label, with the space French puts before it.

@@ -1,4 +1,4 @@
-//! `audit-query`: answers `GET /audit` with the filtered audit log.
+//! `audit-query`: serves `GET /audit` with the filtered audit log.
 
 use std::sync::Arc;
 

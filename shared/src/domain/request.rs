@@ -2,8 +2,8 @@
 //!
 //! Every transition is computed here as a [`Transition`]: the request as it will be, the
 //! status and version it must still have in the store, and the audit entries that go with it.
-//! The store applies a transition as one conditional write, so a request is changed at most once
-//! from any given version, and never without its audit entries.
+//! The store applies a transition as one conditional transaction, so a request is changed at most
+//! once from any given version, and never without its audit entries.
 
 use std::fmt;
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 
 use super::ids::InvalidField;
 
-/// The longest duration a setting accepts: ten years, far beyond any sensible wait or
+/// The maximum duration a setting accepts: ten years. It is far beyond any sensible wait or
 /// retention, and small enough that adding it to any current time cannot overflow.
 pub const MAX_DURATION: TimeDelta = TimeDelta::days(3650);
 

@@ -107,8 +107,8 @@ pub(super) fn parse_bounded_text(field: &'static str, raw: String, max: usize) -
     Ok(text.to_owned())
 }
 
-/// Whether `c` is a zero-width or text-direction character, which renders as nothing or
-/// reorders the text around it.
+/// Returns whether `c` is a zero-width or text-direction character, which renders as nothing
+/// or reorders the text around it.
 fn is_invisible_format(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }

@@ -34,8 +34,8 @@ pub fn decide_router(decider: Arc<Decider>) -> Router {
     approver::router(decider).layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-/// Adds JSON answers for unknown routes (404) and methods (405). Applied once to the router
-/// that is served, since axum cannot merge two routers that both have a fallback.
+/// Adds JSON responses for unknown routes (404) and methods (405). It is applied once, to the
+/// router that is served, because axum cannot merge two routers that both have a fallback.
 pub fn with_json_fallbacks(router: Router) -> Router {
     router
         .fallback(not_found)

@@ -81,7 +81,7 @@ impl Partition {
 
 /// Checks that a page position's key is one this query could have returned: exactly the key
 /// attributes of the table and the index, in the partition being read, with a sort key in the
-/// time range. DynamoDB would reject other keys with an error that says nothing useful.
+/// time range. DynamoDB would reject other keys with an unhelpful validation error.
 fn check_start_key(key: &BTreeMap<String, String>, partition: &Partition) -> PortResult<()> {
     if key.is_empty() {
         return Ok(());
