@@ -1,7 +1,7 @@
 //! Customer Lockbox: the domain, the ports it needs and the adapters that fill them.
 //!
 //! - `domain`: requests and their states, the JIT policy, approval tokens, audit entries.
-//!   Nothing in it knows about AWS or Lambda.
+//!   It has no AWS or Lambda types.
 //! - `ports`: the narrow traits the use cases call (store, mailer, event bus, clock).
 //! - `adapters`: DynamoDB, SES v2 and EventBridge implementations of those traits.
 //! - `app`: one module per function, holding what that function does.

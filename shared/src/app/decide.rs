@@ -86,6 +86,13 @@ impl Decider {
         if claims.request_id != id {
             return Err(LinkError::OtherRequest.into());
         }
+        self.open_verified(&claims, token).await
+    }
+
+    /// Opens the request of verified `claims`, checking that their approver still speaks for the
+    /// customer.
+    async fn open_verified(&self, claims: &ApprovalToken, token: &str) -> Result<ApproverContext, ApproverError> {
+        let id = claims.request_id;
         let request = self
             .requests
             .get_request(id)
@@ -120,7 +127,7 @@ impl Decider {
     /// the link's approver is a designated approver, each with its own link.
     pub async fn pending(&self, token: &str) -> Result<(Owner, Vec<PendingEntry>), ApproverError> {
         let claims = self.verify(token)?;
-        let context = self.open(claims.request_id, token).await?;
+        let context = self.open_verified(&claims, token).await?;
         let now = self.clock.now();
         let pending = self
             .requests
@@ -135,7 +142,7 @@ impl Decider {
                 let token = ApprovalToken {
                     request_id: request.request_id,
                     approver: claims.approver.clone(),
-                    expires_at: request.expires_at + chrono::TimeDelta::seconds(request.access_duration_seconds),
+                    expires_at: request.links_expire_at(),
                 }
                 .sign(&self.links.token_key);
                 PendingEntry { request, token }

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use chrono::TimeDelta;
-
 use crate::config::Links;
 use crate::domain::audit::{system_actor, Operation};
 use crate::domain::events::StatusChanged;
@@ -50,9 +48,7 @@ impl Notifier {
                 tracing::info!(request_id = %request.request_id, status = %request.status_at(now), "approvers not mailed: request no longer pending");
                 return Ok(());
             }
-            // The token outlives the decision deadline by one access period, so that the
-            // same link can revoke access approved just before the deadline.
-            let token_expiry = request.expires_at + TimeDelta::seconds(request.access_duration_seconds);
+            let token_expiry = request.links_expire_at();
             for approver in &request.approvers {
                 let token = ApprovalToken {
                     request_id: request.request_id,

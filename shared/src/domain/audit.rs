@@ -109,7 +109,7 @@ pub struct AuditEntry {
     pub request_id: Option<RequestId>,
     pub subscription_id: SubscriptionId,
     pub tenant_id: TenantId,
-    /// Who acted: an email address, or `system:<component>` for automatic steps.
+    /// The acting party: an email address, or `system:<component>` for automatic steps.
     pub actor: String,
     pub at: DateTime<Utc>,
     /// Facts specific to the step, such as the JIT rule that matched or a mail's recipient.

@@ -134,10 +134,7 @@ impl JitPolicy {
             );
         };
         if !subscription.support_plan.is_eligible() {
-            let plan = serde_json::to_value(subscription.support_plan)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let plan = subscription.support_plan.as_str();
             return fixed(
                 "eligible-support-plan",
                 format!("the tenant's support plan `{plan}` is below `developer`, so lockbox access is not available"),

@@ -277,6 +277,12 @@ impl AccessRequest {
         last + retention
     }
 
+    /// Returns when the request's approver links expire: one access period after the decision
+    /// deadline, so that the same link can revoke access approved just before the deadline.
+    pub fn links_expire_at(&self) -> DateTime<Utc> {
+        self.expires_at + TimeDelta::seconds(self.access_duration_seconds)
+    }
+
     pub fn is_approver(&self, email: &Email) -> bool {
         self.approvers.iter().any(|owner| &owner.email == email)
     }

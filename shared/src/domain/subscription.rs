@@ -19,6 +19,16 @@ pub enum SupportPlan {
 }
 
 impl SupportPlan {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SupportPlan::Basic => "basic",
+            SupportPlan::Developer => "developer",
+            SupportPlan::Standard => "standard",
+            SupportPlan::ProfessionalDirect => "professional_direct",
+            SupportPlan::Premier => "premier",
+        }
+    }
+
     pub fn is_eligible(self) -> bool {
         self >= SupportPlan::Developer
     }
@@ -96,5 +106,24 @@ impl Subscription {
             .filter(|owner| &owner.email != requester)
             .cloned()
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_names_match_serde() {
+        let plans = [
+            SupportPlan::Basic,
+            SupportPlan::Developer,
+            SupportPlan::Standard,
+            SupportPlan::ProfessionalDirect,
+            SupportPlan::Premier,
+        ];
+        for plan in plans {
+            assert_eq!(serde_json::to_value(plan).unwrap(), plan.as_str(), "{plan:?}");
+        }
     }
 }
