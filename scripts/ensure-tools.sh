@@ -2,24 +2,34 @@
 # Install the tools that `make run` and `make test` need, if they are missing, and print nothing
 # when everything is already there.
 #
-# Usage: scripts/ensure-tools.sh [--cfn-lint] [--browser]
+# Usage: scripts/ensure-tools.sh [--cfn-lint] [--sam] [--cargo-lambda] [--browser]
 #   Always ensures cargo and moto[server] (the local AWS mock that scripts/moto-server.py serves).
-#   --cfn-lint also ensures cfn-lint, which `make test` runs on template.yaml.
+#   --cfn-lint also ensures cfn-lint and its serverless rules (cfn-lint-serverless).
+#   --sam also ensures the SAM CLI (aws-sam-cli), for `sam validate` and `sam build`.
+#   --cargo-lambda also ensures cargo lambda (with the zig linker it brings) and Rust's
+#     aarch64-unknown-linux-gnu standard library, for Lambda's arm64 builds.
 #   --browser also ensures Debian's chromium and chromedriver, which tests/browser.rs drives.
 #
 # Meant for a Debian machine as root with apt and pip. It does not install Rust or Docker.
 set -euo pipefail
 
 MOTO_REQUIREMENT='moto[server]==5.2.1'
+CFN_LINT_SERVERLESS_REQUIREMENT='cfn-lint-serverless==0.3.6'
+SAM_REQUIREMENT='aws-sam-cli==1.170.0'
+CARGO_LAMBDA_REQUIREMENT='cargo-lambda==1.9.2'
 want_cfn_lint=false
+want_sam=false
+want_cargo_lambda=false
 want_browser=false
 
 for arg in "$@"; do
     case "$arg" in
         --cfn-lint) want_cfn_lint=true ;;
+        --sam) want_sam=true ;;
+        --cargo-lambda) want_cargo_lambda=true ;;
         --browser) want_browser=true ;;
         *)
-            echo "ensure-tools.sh: unknown argument '$arg'; usage: ensure-tools.sh [--cfn-lint] [--browser]" >&2
+            echo "ensure-tools.sh: unknown argument '$arg'; usage: ensure-tools.sh [--cfn-lint] [--sam] [--cargo-lambda] [--browser]" >&2
             exit 2
             ;;
     esac
@@ -66,6 +76,23 @@ fi
 
 if "$want_cfn_lint" && ! command -v cfn-lint >/dev/null 2>&1; then
     pip_install cfn-lint
+fi
+if "$want_cfn_lint" && ! python3 -c 'import cfn_lint_serverless.rules' >/dev/null 2>&1; then
+    pip_install "$CFN_LINT_SERVERLESS_REQUIREMENT"
+fi
+
+if "$want_sam" && ! command -v sam >/dev/null 2>&1; then
+    pip_install "$SAM_REQUIREMENT"
+fi
+
+if "$want_cargo_lambda"; then
+    if ! cargo lambda --version >/dev/null 2>&1; then
+        pip_install "$CARGO_LAMBDA_REQUIREMENT"
+    fi
+    if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
+        log "adding Rust's aarch64-unknown-linux-gnu target with rustup"
+        rustup target add aarch64-unknown-linux-gnu >/dev/null
+    fi
 fi
 
 # Debian's packages rather than a browser that a test tool downloads for itself, because that

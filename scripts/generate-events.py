@@ -131,8 +131,17 @@ def main() -> None:
     write("decide", "internal-approval.json", http_api("POST", f"/requests/{REQUEST_ID}/internal-approval", "POST /requests/{request_id}/internal-approval", {"decision": "approve"}, caller=manager))
     write("audit-query", "audit-by-request.json", http_api("GET", "/audit", "GET /audit", query=f"request_id={REQUEST_ID}&limit=20", caller=auditor))
     write("evaluate-jit", "request-submitted.json", bus_event("submitted", 1))
-    write("notify", "request-customer-notified.json", bus_event("customer_notified", 2))
-    write("notify", "request-approved.json", bus_event("approved", 3))
+    # One event for each status the notify rule in template.yaml routes; a test checks the rule.
+    for status, version in [
+        ("customer_notified", 2),
+        ("approved", 3),
+        ("denied", 3),
+        ("expired", 3),
+        ("rejected", 2),
+        ("access_ended", 4),
+        ("revoked", 4),
+    ]:
+        write("notify", f"request-{status.replace('_', '-')}.json", bus_event(status, version))
     write("expire", "schedule.json", sam("cloudwatch", "scheduled-event"))
 
 

@@ -9,7 +9,7 @@ use lockbox::adapters::{dynamodb::DynamoStore, eventbridge::EventBridgeBus};
 use lockbox::app::audit::AuditReader;
 use lockbox::app::decide::Decider;
 use lockbox::app::intake::Intake;
-use lockbox::config::{Links, Timings};
+use lockbox::config::Timings;
 use lockbox::domain::events::StatusChanged;
 use lockbox::domain::token::TokenKey;
 use lockbox::lambda::{api_gateway_app, EventBridgeEvent};
@@ -38,10 +38,6 @@ fn apps(lockbox: &TestSystem) -> Apps {
     ));
     let bus = Arc::new(EventBridgeBus::from_config(sdk, lockbox.system.event_bus.clone()));
     let clock = Arc::new(SystemClock);
-    let links = Links {
-        public_url: "https://lockbox.example.com".into(),
-        token_key: TokenKey::from_bytes(vec![1; 32]).unwrap(),
-    };
     let intake = Intake {
         subscriptions: store.clone(),
         requests: store.clone(),
@@ -54,7 +50,8 @@ fn apps(lockbox: &TestSystem) -> Apps {
         subscriptions: store.clone(),
         bus,
         clock: clock.clone(),
-        links,
+        keys: Arc::new(TokenKey::from_bytes(vec![1; 32]).unwrap()),
+        base_path: String::new(),
     };
     let reader = AuditReader { log: store, clock };
     Apps {

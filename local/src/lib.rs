@@ -16,6 +16,7 @@ use anyhow::{bail, Context, Result};
 use async_trait::async_trait;
 use aws_config::SdkConfig;
 use axum::Router;
+use lockbox::adapters::secrets::SecretsManagerKey;
 use lockbox::adapters::{aws, dynamodb::DynamoStore, eventbridge::EventBridgeBus, ses::SesMailer};
 use lockbox::app::audit::AuditReader;
 use lockbox::app::decide::Decider;
@@ -23,12 +24,12 @@ use lockbox::app::expire::{Expirer, ExpiryReport};
 use lockbox::app::intake::Intake;
 use lockbox::app::jit::JitEvaluator;
 use lockbox::app::notify::Notifier;
-use lockbox::config::{Links, Timings};
+use lockbox::config::{base_path, Timings};
 use lockbox::domain::events::{StatusChanged, EVENT_SOURCE, STATUS_CHANGED};
 use lockbox::domain::ids::Email;
 use lockbox::domain::policy::JitPolicy;
 use lockbox::domain::token::TokenKey;
-use lockbox::ports::{Clock, EventBus, PortResult, SystemClock};
+use lockbox::ports::{Clock, EventBus, PortResult, SystemClock, TokenKeys};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -193,16 +194,17 @@ pub async fn start(options: Options) -> Result<System> {
     setup::create_table(&sdk, &options.table, &template.table).await?;
     setup::create_event_bus(&sdk, &options.event_bus).await?;
     setup::verify_sender(&sdk, options.sender.as_str()).await?;
+    // The key goes through Secrets Manager, as in a deployment, so that local runs read it
+    // the same way.
+    let key_secret = format!("{}/token-key", options.table);
+    setup::store_token_key(&sdk, &key_secret, &options.token_key).await?;
+    let keys: Arc<dyn TokenKeys> = Arc::new(SecretsManagerKey::from_config(&sdk, key_secret));
 
     let address = listener.local_addr()?;
     let public_url = options
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
-    let links = Links {
-        public_url: public_url.clone(),
-        token_key: options.token_key.clone(),
-    };
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = Arc::new(DynamoStore::from_config(
@@ -233,7 +235,8 @@ pub async fn start(options: Options) -> Result<System> {
         subscriptions: store.clone(),
         bus: bus.clone(),
         clock: clock.clone(),
-        links: links.clone(),
+        keys: keys.clone(),
+        base_path: base_path(&public_url),
     };
     let reader = AuditReader {
         log: store.clone(),
@@ -259,7 +262,8 @@ pub async fn start(options: Options) -> Result<System> {
             ledger: store.clone(),
             mailer,
             clock: clock.clone(),
-            links,
+            keys,
+            public_url: public_url.clone(),
         },
     });
 

@@ -1,5 +1,5 @@
-//! Creates on the emulator what a deployment's template creates: the table, the event bus and
-//! a verified sender identity.
+//! Creates on the emulator what a deployment's template creates: the table, the event bus, a
+//! verified sender identity and the secret that holds the link-signing key.
 
 use anyhow::{Context, Result};
 use aws_config::SdkConfig;
@@ -7,6 +7,8 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
     ScalarAttributeType, TimeToLiveSpecification,
 };
+
+use lockbox::domain::token::TokenKey;
 
 use crate::template::TableDefinition;
 
@@ -116,5 +118,31 @@ pub async fn verify_sender(sdk: &SdkConfig, sender: &str) -> Result<()> {
         Err(error) => {
             Err(aws_sdk_sesv2::Error::from(error)).with_context(|| format!("SES CreateEmailIdentity {sender} failed"))
         }
+    }
+}
+
+/// Stores `key` in base64 as the secret `name`, creating the secret or replacing its value.
+pub async fn store_token_key(sdk: &SdkConfig, name: &str, key: &TokenKey) -> Result<()> {
+    let client = aws_sdk_secretsmanager::Client::new(sdk);
+    let value = key.to_base64();
+    match client.create_secret().name(name).secret_string(&value).send().await {
+        Ok(_) => Ok(()),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_exists_exception()) =>
+        {
+            client
+                .put_secret_value()
+                .secret_id(name)
+                .secret_string(value)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_sdk_secretsmanager::Error::from)
+                .with_context(|| format!("Secrets Manager PutSecretValue {name} failed"))
+        }
+        Err(error) => Err(aws_sdk_secretsmanager::Error::from(error))
+            .with_context(|| format!("Secrets Manager CreateSecret {name} failed")),
     }
 }

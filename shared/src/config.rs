@@ -91,43 +91,60 @@ impl Timings {
     }
 }
 
-/// Settings of approver links: their base address and the key that signs their tokens.
+/// The source of the key that signs approver links.
 #[derive(Debug, Clone)]
-pub struct Links {
-    /// `LOCKBOX_PUBLIC_URL`: the address approvers' links start with, such as
-    /// `https://lockbox.example.com` or an API Gateway stage URL.
-    pub public_url: String,
-    /// `LOCKBOX_TOKEN_KEY`: at least 32 bytes, in base64.
-    pub token_key: TokenKey,
+pub enum TokenKeySetting {
+    /// `LOCKBOX_TOKEN_KEY`: the key itself, at least 32 bytes in base64. Local runs and tests
+    /// use it, and a deployed stack uses a secret instead.
+    Inline(TokenKey),
+    /// `LOCKBOX_TOKEN_KEY_SECRET`: the name or ARN of a Secrets Manager secret whose string is
+    /// the key in base64.
+    Secret(String),
 }
 
-impl Links {
-    // NOTE: template.yaml gives decide and notify an SSM parameter name
-    // (LOCKBOX_TOKEN_KEY_PARAMETER), and it may leave LOCKBOX_PUBLIC_URL empty for decide. This
-    // code reads neither yet, so a deployed decide or notify stops at start-up.
+impl TokenKeySetting {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let raw_url = required(
-            "LOCKBOX_PUBLIC_URL",
-            "set it to the address approvers' links start with",
-        )?;
-        let public_url = parse_public_url(&raw_url).map_err(|message| invalid("LOCKBOX_PUBLIC_URL", message))?;
-        let raw_key = required(
-            "LOCKBOX_TOKEN_KEY",
-            "set it to at least 32 random bytes in base64, e.g. `openssl rand -base64 32`",
-        )?;
-        let token_key = TokenKey::from_base64(&raw_key).map_err(|error| invalid("LOCKBOX_TOKEN_KEY", error))?;
-        Ok(Self { public_url, token_key })
+        const INLINE: &str = "LOCKBOX_TOKEN_KEY";
+        const SECRET: &str = "LOCKBOX_TOKEN_KEY_SECRET";
+        match (optional(INLINE), optional(SECRET)) {
+            (Some(_), Some(_)) => Err(invalid(INLINE, format!("set either {INLINE} or {SECRET}, not both"))),
+            (None, Some(secret)) => Ok(Self::Secret(secret.trim().to_owned())),
+            (Some(raw), None) => TokenKey::from_base64(&raw)
+                .map(Self::Inline)
+                .map_err(|error| invalid(INLINE, error)),
+            (None, None) => Err(ConfigError::Missing {
+                name: SECRET,
+                hint: "set it to the Secrets Manager secret that holds the link-signing key, \
+                       or set LOCKBOX_TOKEN_KEY to a key in base64 (`openssl rand -base64 32`)",
+            }),
+        }
     }
 }
 
-impl Links {
-    /// Returns the path part of the public address without a trailing slash, such as `/Prod`
-    /// or an empty string. Pages use it for links and form actions that work on any origin.
-    pub fn base_path(&self) -> String {
-        Url::parse(&self.public_url)
-            .map(|url| url.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default()
+/// Reads `LOCKBOX_PUBLIC_URL`, the address approvers' links start with, such as
+/// `https://lockbox.example.com` or an API Gateway stage URL. Mail needs it.
+pub fn public_url_from_env() -> Result<String, ConfigError> {
+    const NAME: &str = "LOCKBOX_PUBLIC_URL";
+    let raw = required(NAME, "set it to the address approvers' links start with")?;
+    parse_public_url(&raw).map_err(|message| invalid(NAME, message))
+}
+
+/// Reads the path that pages put before their links and form actions: the path of
+/// `LOCKBOX_PUBLIC_URL`, or nothing when it is not set, which suits an HTTP API's `$default`
+/// stage.
+pub fn base_path_from_env() -> Result<String, ConfigError> {
+    match optional("LOCKBOX_PUBLIC_URL") {
+        None => Ok(String::new()),
+        Some(_) => public_url_from_env().map(|url| base_path(&url)),
     }
+}
+
+/// Returns the path part of a public address without a trailing slash, such as `/Prod` or an
+/// empty string.
+pub fn base_path(public_url: &str) -> String {
+    Url::parse(public_url)
+        .map(|url| url.path().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
 }
 
 /// Checks the public address and drops any trailing slash, so that paths can be appended.
@@ -186,17 +203,8 @@ mod tests {
 
     #[test]
     fn base_path_is_the_url_path() {
-        let key = TokenKey::from_bytes(vec![0; 32]).unwrap();
-        let staged = Links {
-            public_url: "https://api.example.com/Prod".into(),
-            token_key: key.clone(),
-        };
-        assert_eq!(staged.base_path(), "/Prod");
-        let root = Links {
-            public_url: "http://127.0.0.1:3000".into(),
-            token_key: key,
-        };
-        assert_eq!(root.base_path(), "");
+        assert_eq!(base_path("https://api.example.com/Prod"), "/Prod");
+        assert_eq!(base_path("http://127.0.0.1:3000"), "");
     }
 
     #[test]

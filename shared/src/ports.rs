@@ -9,6 +9,7 @@ use crate::domain::events::StatusChanged;
 use crate::domain::ids::{Email, RequestId, SubscriptionId, TenantId};
 use crate::domain::request::{AccessRequest, Transition};
 use crate::domain::subscription::Subscription;
+use crate::domain::token::TokenKey;
 
 /// A failure of a backing service, with the cause kept for the log.
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +17,6 @@ pub enum PortError {
     /// A conditional write found the item changed since it was read.
     #[error("the item changed since it was read")]
     Conflict,
-    /// The write already happened; used by idempotent writes.
     /// A page token that this store did not issue.
     #[error("the page token is invalid")]
     InvalidPageToken,
@@ -148,6 +148,22 @@ pub trait EventBus: Send + Sync {
 }
 
 /// Every port the DynamoDB adapter fills, for functions that need several of them.
+/// The key that signs and checks approver links.
+#[async_trait]
+pub trait TokenKeys: Send + Sync {
+    /// Returns the current key. A source that fetches it may fail; the caller then answers
+    /// with a service error and nothing changes.
+    async fn current(&self) -> PortResult<TokenKey>;
+}
+
+/// A key given in configuration, as local runs and tests use.
+#[async_trait]
+impl TokenKeys for TokenKey {
+    async fn current(&self) -> PortResult<TokenKey> {
+        Ok(self.clone())
+    }
+}
+
 pub trait Store: SubscriptionStore + RequestStore + DeliveryLedger + AuditLog {}
 
 impl<T: SubscriptionStore + RequestStore + DeliveryLedger + AuditLog> Store for T {}

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use lockbox::adapters::{aws, dynamodb::DynamoStore, eventbridge::EventBridgeBus};
+use lockbox::adapters::{aws, dynamodb::DynamoStore, eventbridge::EventBridgeBus, secrets};
 use lockbox::app::decide::Decider;
-use lockbox::config::{Links, Resources, Timings};
+use lockbox::config::{base_path_from_env, Resources, Timings, TokenKeySetting};
 use lockbox::ports::SystemClock;
 use lockbox::{http, lambda, telemetry};
 
@@ -13,7 +13,8 @@ async fn main() -> Result<(), lambda::Error> {
     telemetry::init_json();
     let resources = Resources::from_env();
     let timings = Timings::from_env()?;
-    let links = Links::from_env()?;
+    let base_path = base_path_from_env()?;
+    let key_setting = TokenKeySetting::from_env()?;
     let sdk = aws::load_from_env().await;
 
     let store = Arc::new(DynamoStore::from_config(&sdk, resources.table_name, timings.retention));
@@ -22,7 +23,8 @@ async fn main() -> Result<(), lambda::Error> {
         subscriptions: store,
         bus: Arc::new(EventBridgeBus::from_config(&sdk, resources.event_bus_name)),
         clock: Arc::new(SystemClock),
-        links,
+        keys: secrets::token_keys(key_setting, &sdk),
+        base_path,
     };
     lambda::serve_http(http::decide_router(Arc::new(decider))).await
 }

@@ -3,13 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::config::Links;
 use crate::domain::identity::Caller;
 use crate::domain::ids::RequestId;
 use crate::domain::request::{AccessRequest, Decision, Status, TransitionError};
 use crate::domain::subscription::Owner;
 use crate::domain::token::{ApprovalToken, TokenError};
-use crate::ports::{Clock, EventBus, RequestStore, SubscriptionStore};
+use crate::ports::{Clock, EventBus, RequestStore, SubscriptionStore, TokenKeys};
 
 use super::{event_for, publish_logged, AppError};
 
@@ -18,7 +17,11 @@ pub struct Decider {
     pub subscriptions: Arc<dyn SubscriptionStore>,
     pub bus: Arc<dyn EventBus>,
     pub clock: Arc<dyn Clock>,
-    pub links: Links,
+    /// Signs and checks the tokens in approver links.
+    pub keys: Arc<dyn TokenKeys>,
+    /// The path that pages put before their links and form actions, such as `/Prod`, or an
+    /// empty string (see [`crate::config::base_path_from_env`]).
+    pub base_path: String,
 }
 
 /// The reason an approver link was rejected.
@@ -76,13 +79,14 @@ pub struct PendingEntry {
 }
 
 impl Decider {
-    fn verify(&self, token: &str) -> Result<ApprovalToken, LinkError> {
-        Ok(ApprovalToken::verify(token, &self.links.token_key, self.clock.now())?)
+    async fn verify(&self, token: &str) -> Result<ApprovalToken, ApproverError> {
+        let key = self.keys.current().await?;
+        ApprovalToken::verify(token, &key, self.clock.now()).map_err(|error| LinkError::from(error).into())
     }
 
     /// Opens the request a link names. Reading changes nothing.
     pub async fn open(&self, id: RequestId, token: &str) -> Result<ApproverContext, ApproverError> {
-        let claims = self.verify(token)?;
+        let claims = self.verify(token).await?;
         if claims.request_id != id {
             return Err(LinkError::OtherRequest.into());
         }
@@ -126,8 +130,9 @@ impl Decider {
     /// Lists the pending requests of the subscription the link's request belongs to, for which
     /// the link's approver is a designated approver, each with its own link.
     pub async fn pending(&self, token: &str) -> Result<(Owner, Vec<PendingEntry>), ApproverError> {
-        let claims = self.verify(token)?;
+        let claims = self.verify(token).await?;
         let context = self.open_verified(&claims, token).await?;
+        let key = self.keys.current().await?;
         let now = self.clock.now();
         let pending = self
             .requests
@@ -144,7 +149,7 @@ impl Decider {
                     approver: claims.approver.clone(),
                     expires_at: request.links_expire_at(),
                 }
-                .sign(&self.links.token_key);
+                .sign(&key);
                 PendingEntry { request, token }
             })
             .collect();

@@ -3,12 +3,11 @@
 
 use std::sync::Arc;
 
-use crate::config::Links;
 use crate::domain::audit::{system_actor, Operation};
 use crate::domain::events::StatusChanged;
 use crate::domain::request::{AccessRequest, Status};
 use crate::domain::token::ApprovalToken;
-use crate::ports::{Clock, DeliveryLedger, Mailer, OutgoingMail, RequestStore};
+use crate::ports::{Clock, DeliveryLedger, Mailer, OutgoingMail, RequestStore, TokenKeys};
 use crate::render::mail::{approver_mail, requester_mail};
 
 use super::AppError;
@@ -18,7 +17,10 @@ pub struct Notifier {
     pub ledger: Arc<dyn DeliveryLedger>,
     pub mailer: Arc<dyn Mailer>,
     pub clock: Arc<dyn Clock>,
-    pub links: Links,
+    /// Signs the tokens in approver links.
+    pub keys: Arc<dyn TokenKeys>,
+    /// The address approver links start with, without a trailing slash.
+    pub public_url: String,
 }
 
 /// Statuses the requester is mailed about.
@@ -48,6 +50,7 @@ impl Notifier {
                 tracing::info!(request_id = %request.request_id, status = %request.status_at(now), "approvers not mailed: request no longer pending");
                 return Ok(());
             }
+            let key = self.keys.current().await?;
             let token_expiry = request.links_expire_at();
             for approver in &request.approvers {
                 let token = ApprovalToken {
@@ -55,8 +58,8 @@ impl Notifier {
                     approver: approver.email.clone(),
                     expires_at: token_expiry,
                 }
-                .sign(&self.links.token_key);
-                let mail = approver_mail(&request, approver, &self.links.public_url, &token, now);
+                .sign(&key);
+                let mail = approver_mail(&request, approver, &self.public_url, &token, now);
                 let key = format!("approver#{}", approver.email);
                 if let Err(error) = self.deliver(&request, &key, "approver", &mail).await {
                     first_error.get_or_insert(error);

@@ -57,6 +57,12 @@ impl TokenKey {
         Self::from_bytes(bytes)
     }
 
+    /// Writes the key in standard base64, the form [`TokenKey::from_base64`] reads, for storing
+    /// it in a secret.
+    pub fn to_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(&self.0)
+    }
+
     fn mac(&self) -> HmacSha256 {
         <HmacSha256 as KeyInit>::new_from_slice(&self.0).expect("HMAC accepts keys of any length")
     }

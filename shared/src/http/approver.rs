@@ -86,7 +86,7 @@ async fn pending(State(decider): State<Arc<Decider>>, RawQuery(query): RawQuery)
     match decider.pending(&token).await {
         Ok((approver, entries)) => {
             let now = decider.clock.now();
-            let base = decider.links.base_path();
+            let base = &decider.base_path;
             let items = entries
                 .into_iter()
                 .map(|entry| PendingItem {
@@ -113,7 +113,7 @@ fn request_page(decider: &Decider, context: &ApproverContext, done: Option<Done>
     let now = decider.clock.now();
     let locale = context.approver.locale;
     let t = texts(locale);
-    let base = decider.links.base_path();
+    let base = &decider.base_path;
     let status = context.request.status_at(now);
     // Confirm an action only while the request is still in the state it produced.
     let notice = match (done, status) {
@@ -147,7 +147,7 @@ fn request_page(decider: &Decider, context: &ApproverContext, done: Option<Done>
 fn redirect_to_page(decider: &Decider, context: &ApproverContext, done: Done) -> Response {
     let location = format!(
         "{}/lockbox/requests/{}?token={}&done={}",
-        decider.links.base_path(),
+        decider.base_path,
         context.request.request_id,
         context.token,
         done.as_str()
