@@ -7,14 +7,17 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # region; locally everything talks to moto on 127.0.0.1.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: help run test lint build-release sizes bench clean
+.PHONY: help run test lint build-release lambda-build sam-build sizes bench clean
 
 help:
 	@echo 'Targets:'
 	@echo '  run            install missing tools, then run the service locally against moto (scripts/run-local.sh)'
-	@echo '  test           install missing tools, run all cargo tests, then cfn-lint template.yaml'
+	@echo '  test           install missing tools, run all cargo tests (cargo lambda runs included), then'
+	@echo '                 check template.yaml with cfn-lint (serverless rules too) and sam validate --lint'
 	@echo '  lint           cargo fmt --check and cargo clippy with warnings as errors'
 	@echo '  build-release  build every function binary in release mode for the host target'
+	@echo '  lambda-build   build the six functions for Lambda (arm64) with cargo lambda'
+	@echo '  sam-build      build the stack for deployment with sam build (into .aws-sam/)'
 	@echo '  sizes          build-release, then print the size of each function binary'
 	@echo '  bench          build release binaries, then measure cold starts and sizes (BENCH_RUNS, default 30)'
 	@echo '  clean          remove cargo and sam build output'
@@ -24,9 +27,10 @@ run:
 	bash scripts/run-local.sh
 
 test:
-	bash scripts/ensure-tools.sh --cfn-lint --browser
+	bash scripts/ensure-tools.sh --cfn-lint --sam --cargo-lambda --browser
 	cargo test --workspace --all-targets
-	cfn-lint template.yaml
+	cfn-lint template.yaml --append-rules cfn_lint_serverless.rules
+	bash scripts/sam.sh validate --lint
 
 lint:
 	cargo fmt --all --check
@@ -34,6 +38,16 @@ lint:
 
 build-release:
 	cargo build --release --workspace --bins
+
+# The Lambda builds are arm64 release builds with LTO, so each takes minutes; `make test` leaves
+# them out. sam-build runs the same cargo lambda build for each function in template.yaml.
+lambda-build:
+	bash scripts/ensure-tools.sh --cargo-lambda
+	cargo lambda build --release --arm64 $(addprefix --bin ,$(BINARIES))
+
+sam-build:
+	bash scripts/ensure-tools.sh --sam --cargo-lambda
+	bash scripts/sam.sh build
 
 # These are host-target sizes. The Lambda build (cargo lambda for arm64) has different sizes.
 sizes: build-release

@@ -8,7 +8,6 @@ Run it again after changing a route or a claim: python3 scripts/generate-events.
 
 import base64
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -17,8 +16,9 @@ REQUEST_ID = "6f1c1a52-8d0e-4d5b-9a43-2f4c3b1e7d10"
 
 
 def sam(*args: str) -> dict:
-    environment = dict(os.environ, SAM_CLI_TELEMETRY="0", AWS_EC2_METADATA_DISABLED="true")
-    output = subprocess.run(["sam", "local", "generate-event", *args], check=True, capture_output=True, text=True, env=environment)
+    # scripts/sam.sh keeps the SAM CLI from calling out: no telemetry, no version check.
+    command = ["bash", str(ROOT / "scripts" / "sam.sh"), "local", "generate-event", *args]
+    output = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(output.stdout)
 
 

@@ -78,6 +78,9 @@ pub struct Template {
     pub rules: Vec<EventRule>,
     /// The expiry schedule's rate, from its `rate(...)` expression.
     pub expiry_rate: Duration,
+    /// The environment variables that `Globals` gives every function as plain strings. Those
+    /// set by intrinsic functions, such as the table's name, are left out.
+    pub global_environment: BTreeMap<String, String>,
 }
 
 impl Template {
@@ -137,10 +140,26 @@ impl Template {
             }
         }
         let expiry_rate = expiry_rate.ok_or_else(|| anyhow!("{EXPIRE_FUNCTION} has no schedule"))?;
+
+        let mut global_environment = BTreeMap::new();
+        let variables = document
+            .get("Globals")
+            .and_then(|globals| globals.get("Function"))
+            .and_then(|function| function.get("Environment"))
+            .and_then(|environment| environment.get("Variables"));
+        if let Some(Value::Mapping(variables)) = variables {
+            for (name, value) in variables {
+                // A value such as `!Ref RequestExpiry` is tagged, not a string.
+                if let (Some(name), Value::String(value)) = (name.as_str(), value) {
+                    global_environment.insert(name.to_owned(), value.clone());
+                }
+            }
+        }
         Ok(Self {
             table,
             rules,
             expiry_rate,
+            global_environment,
         })
     }
 

@@ -122,3 +122,45 @@ fn rules_route_what_handlers_use() {
         );
     }
 }
+
+/// Lists the sample bus events in `events/<folder>`, by file name.
+fn sample_bus_events(folder: &str) -> Vec<(String, serde_json::Value)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../events").join(folder);
+    let mut events: Vec<_> = std::fs::read_dir(&path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+        .map(|entry| {
+            let file = entry.unwrap().path();
+            let text = std::fs::read_to_string(&file).unwrap();
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            (name, serde_json::from_str(&text).unwrap())
+        })
+        .collect();
+    events.sort_by(|a, b| a.0.cmp(&b.0));
+    events
+}
+
+#[test]
+fn sample_events_match_rules() {
+    let template = template();
+    for (folder, function) in [("evaluate-jit", JIT_FUNCTION), ("notify", NOTIFY_FUNCTION)] {
+        let events = sample_bus_events(folder);
+        let mut statuses = BTreeSet::new();
+        for (name, event) in &events {
+            assert_eq!(
+                template.targets(event),
+                vec![function],
+                "events/{folder}/{name} is not routed to {function} alone"
+            );
+            statuses.insert(event["detail"]["status"].as_str().unwrap().to_owned());
+        }
+        let routed: BTreeSet<String> = Status::ALL
+            .into_iter()
+            .filter(|status| targets_of(&template, *status).contains(function))
+            .map(|status| status.as_str().to_owned())
+            .collect();
+        assert_eq!(
+            statuses, routed,
+            "events/{folder} needs one sample per status routed to {function}"
+        );
+    }
+}

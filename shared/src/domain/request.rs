@@ -68,6 +68,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order of the enum.
+    pub const ALL: [Status; 10] = [
+        Status::Submitted,
+        Status::PendingInternalApproval,
+        Status::CustomerNotified,
+        Status::Approved,
+        Status::Denied,
+        Status::Expired,
+        Status::Rejected,
+        Status::Cancelled,
+        Status::AccessEnded,
+        Status::Revoked,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Submitted => "submitted",
