@@ -13,30 +13,26 @@ use crate::ports::{PortError, PortResult, TokenKeys};
 /// A key kept as a Secrets Manager secret whose string is the key in base64.
 ///
 /// The secret is read on first use rather than at start-up, so that a cold start makes no
-/// network call. A successful read is kept for the life of the process, and a failed one is
-/// tried again on the next use.
+/// network call, and the client is built then too, because building a client costs start-up
+/// time (docs/benchmarks.md). A successful read is kept for the life of the process, and a
+/// failed one is tried again on the next use.
 pub struct SecretsManagerKey {
-    client: Client,
+    config: aws_config::SdkConfig,
     secret_id: String,
     key: OnceCell<TokenKey>,
 }
 
 impl SecretsManagerKey {
-    pub fn new(client: Client, secret_id: String) -> Self {
+    pub fn from_config(config: &aws_config::SdkConfig, secret_id: String) -> Self {
         Self {
-            client,
+            config: config.clone(),
             secret_id,
             key: OnceCell::new(),
         }
     }
 
-    pub fn from_config(config: &aws_config::SdkConfig, secret_id: String) -> Self {
-        Self::new(Client::new(config), secret_id)
-    }
-
     async fn fetch(&self) -> PortResult<TokenKey> {
-        let output = self
-            .client
+        let output = Client::new(&self.config)
             .get_secret_value()
             .secret_id(&self.secret_id)
             .send()
