@@ -1,9 +1,11 @@
 //! The approver's page in a real browser: headless Chromium, driven over WebDriver through
 //! chromedriver, both from Debian's packages (`bash scripts/ensure-tools.sh --browser`).
 //!
-//! These tests check what the HTTP tests cannot: that opening the mailed link in a browser
-//! decides nothing, and that the page's own form posts the decision under the page's
-//! Content-Security-Policy.
+//! These tests check what the HTTP tests cannot: that a mailed link opened from another site
+//! (the mail, shown from a `data:` address) reaches the request's page with the link cookie,
+//! that opening it decides nothing, and that the page's own forms post under the page's
+//! Content-Security-Policy. Each test saves screenshots of the mail and the pages, at desktop
+//! and 360 px widths, under `$CARGO_TARGET_TMPDIR/screenshots/<test name>/`.
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};
@@ -11,6 +13,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use base64::Engine;
 
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -159,30 +163,87 @@ async fn text_of(browser: &Client, selector: &str) -> String {
 /// Waits up to [`PAGE_TIMEOUT`] for an element that matches the CSS `selector`, and returns its
 /// text.
 async fn wait_for_text(browser: &Client, selector: &str) -> String {
-    let element = browser
+    let found = browser
         .wait()
         .at_most(PAGE_TIMEOUT)
         .for_element(Locator::Css(selector))
-        .await
-        .unwrap_or_else(|error| {
+        .await;
+    match found {
+        Ok(element) => element.text().await.unwrap(),
+        Err(error) => {
+            let url = browser
+                .current_url()
+                .await
+                .map(|url| url.to_string())
+                .unwrap_or_default();
+            let source = browser.source().await.unwrap_or_default();
             panic!(
-                "timed out after {PAGE_TIMEOUT:?} waiting for {selector}, so the form post did not complete \
-                 (a form-action violation of the Content-Security-Policy is one cause): {error}"
+                "timed out after {PAGE_TIMEOUT:?} waiting for {selector}, so the navigation or form post did not \
+                 complete (a form-action violation of the Content-Security-Policy is one cause): {error}; the \
+                 browser shows {url}:\n{source}"
             )
-        });
-    element.text().await.unwrap()
+        }
+    }
 }
 
-/// Returns the directory where the test saves screenshots: `$CARGO_TARGET_DIR` or `target/`.
-fn screenshot_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repository_root().join("target"))
+/// Window widths of the screenshots: a desktop and a small phone.
+const WIDTHS: [(&str, u32); 2] = [("desktop", 1000), ("360px", 360)];
+
+/// Window height of the screenshots, tall enough for a whole request page at desktop width.
+const SCREENSHOT_HEIGHT: u32 = 1400;
+
+/// Returns the folder where test `name` saves its screenshots.
+fn screenshot_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots").join(name)
 }
 
-fn save_screenshot(png: &[u8], path: &Path) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, png).unwrap_or_else(|error| panic!("failed to write {}: {error}", path.display()));
+/// Saves screenshots of the current page as `<page>-desktop.png` and `<page>-360px.png` in
+/// `dir`, then restores the desktop width.
+async fn save_screenshots(browser: &Client, dir: &Path, page: &str) {
+    fs::create_dir_all(dir).unwrap();
+    for (label, width) in WIDTHS {
+        browser.set_window_size(width, SCREENSHOT_HEIGHT).await.unwrap();
+        let png = browser.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot of {page} is not a PNG");
+        let path = dir.join(format!("{page}-{label}.png"));
+        fs::write(&path, png).unwrap_or_else(|error| panic!("failed to write {}: {error}", path.display()));
+    }
+    browser.set_window_size(WIDTHS[0].1, SCREENSHOT_HEIGHT).await.unwrap();
+}
+
+/// Shows `mail`'s HTML part from a `data:` address, as a mail client on another site would,
+/// saves its screenshots, and follows its link to the request. Returns once the request's page
+/// shows its status, which it does only if the link cookie came along.
+async fn open_mail(browser: &Client, mail: &lockbox_local::outbox::SentMail, dir: &Path) {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(mail.html.as_bytes());
+    browser
+        .goto(&format!("data:text/html;charset=utf-8;base64,{encoded}"))
+        .await
+        .unwrap();
+    save_screenshots(browser, dir, "mail").await;
+    browser
+        .find(Locator::Css("a[href*='/lockbox/requests/']"))
+        .await
+        .expect("the mail links to the request")
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(browser, "#status").await;
+}
+
+/// Waits for the approver mail to `email` and returns the newest one.
+async fn approver_mail(lockbox: &TestSystem, email: &str) -> lockbox_local::outbox::SentMail {
+    lockbox.wait_for_mail(email, 1).await.pop().unwrap()
+}
+
+/// Returns the current page's path, after checking that its address carries no token.
+async fn tokenless_path(browser: &Client) -> String {
+    let url = browser.current_url().await.unwrap();
+    assert!(
+        !url.as_str().contains("token="),
+        "the address bar still shows the link's token: {url}"
+    );
+    url.path().to_owned()
 }
 
 const DECISION_OPERATIONS: [&str; 2] = ["Approve Lockbox Request", "Deny Lockbox Request"];
@@ -194,23 +255,25 @@ async fn browser_open_does_not_decide() {
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
     let id = lockbox.submit("sub-1").await;
     lockbox.wait_for_status(&id, "customer_notified").await;
-    let link = lockbox.approver_link(ALICE).await;
+    let mail = approver_mail(&lockbox, ALICE).await;
+    let dir = screenshot_dir("browser_open_does_not_decide");
 
     let browser = driver.open_browser().await;
-    browser.goto(&link).await.unwrap();
+    open_mail(&browser, &mail, &dir).await;
     let status = text_of(&browser, "#status").await;
     let ticket = text_of(&browser, "#support-ticket").await;
-    let png = browser.screenshot().await.unwrap();
+    let path = tokenless_path(&browser).await;
+    // A reload reads the page again with the cookie alone.
+    browser.refresh().await.unwrap();
+    let status_after_reload = text_of(&browser, "#status").await;
     browser.close().await.unwrap();
 
     assert_eq!(status, "Waiting for your decision", "the page shows the pending status");
     assert_eq!(ticket, "T-1001", "the page shows the support ticket ID");
-    let path = screenshot_dir().join("browser-pending-request.png");
-    save_screenshot(&png, &path);
-    assert!(
-        png.starts_with(b"\x89PNG"),
-        "the screenshot {} is not a PNG",
-        path.display()
+    assert_eq!(path, format!("/lockbox/requests/{id}"), "the page's address");
+    assert_eq!(
+        status_after_reload, "Waiting for your decision",
+        "the page after a reload"
     );
 
     let request = lockbox.get_request(&id).await;
@@ -233,64 +296,233 @@ async fn browser_click_approves() {
     let driver = ChromeDriver::start();
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
+    let older = lockbox.submit("sub-1").await;
     let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&older, "customer_notified").await;
     lockbox.wait_for_status(&id, "customer_notified").await;
-    let link = lockbox.approver_link(ALICE).await;
+    let mail = lockbox
+        .wait_for_mail(ALICE, 2)
+        .await
+        .into_iter()
+        .find(|mail| mail.links.iter().any(|link| link.contains(&id)))
+        .expect("Alice has the mail of the newer request");
+    let dir = screenshot_dir("browser_click_approves");
 
     let browser = driver.open_browser().await;
-    browser.goto(&link).await.unwrap();
-    let approve = browser
+    open_mail(&browser, &mail, &dir).await;
+    save_screenshots(&browser, &dir, "request").await;
+
+    // The lockbox page lists both pending requests, newest first, with the time left.
+    browser
+        .find(Locator::Css("#list-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "ul.requests").await;
+    let listed: Vec<String> = {
+        let mut ids = Vec::new();
+        for element in browser.find_all(Locator::Css(".request-id")).await.unwrap() {
+            ids.push(element.text().await.unwrap());
+        }
+        ids
+    };
+    let time_left = text_of(&browser, ".time-left").await;
+    tokenless_path(&browser).await;
+    save_screenshots(&browser, &dir, "lockbox").await;
+    browser
+        .find(Locator::Css("#tab-history"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let history = wait_for_text(&browser, "#history").await;
+    save_screenshots(&browser, &dir, "history").await;
+    browser.back().await.unwrap();
+
+    // Back on the request's page through the list's link.
+    browser
+        .find(Locator::Css(&format!("a[href*='/lockbox/requests/{id}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#status").await;
+    browser
         .find(Locator::Css("button.approve"))
         .await
-        .expect("the pending page has an Approve button");
-    approve.click().await.unwrap();
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let notice = wait_for_text(&browser, "p.notice").await;
     let status = text_of(&browser, "#status").await;
-    let url = browser.current_url().await.unwrap();
+    let access_ends = text_of(&browser, "#access-ends").await;
+    let path = tokenless_path(&browser).await;
+    save_screenshots(&browser, &dir, "result").await;
 
     // The post redirects to the request's page, so a reload reads the page again instead of
     // posting the decision a second time.
     browser.refresh().await.unwrap();
     let status_after_reload = text_of(&browser, "#status").await;
-    let title_after_reload = browser.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
     browser.close().await.unwrap();
 
+    assert_eq!(
+        listed,
+        vec![id.clone(), older.clone()],
+        "the pending requests, newest first"
+    );
+    // WebDriver returns the page's no-break spaces as plain spaces.
+    assert_eq!(
+        time_left.replace('\u{a0}', " "),
+        "3 d 23 h",
+        "the time left of a new request"
+    );
+    assert!(history.contains("Create Lockbox Request"), "the history tab: {history}");
     assert!(
-        notice.starts_with("You approved this request."),
+        notice.starts_with("You approved this request. Access is open until"),
         "the page after the click shows {notice:?} instead of the approved notice"
     );
-    assert_eq!(status, "Approved", "the page after the click shows the wrong status");
     assert!(
-        url.path().ends_with(&format!("/lockbox/requests/{id}")),
-        "the decision did not redirect to the request's page: {url}"
+        notice.contains(&access_ends),
+        "the notice names the access end {access_ends:?}: {notice:?}"
     );
-    assert_eq!(
-        status_after_reload, "Approved",
-        "the page after a reload shows the wrong status"
-    );
-    assert_eq!(
-        title_after_reload, "Access request",
-        "a reload after approving shows {title_after_reload:?}"
-    );
+    assert_eq!(status, "Approved", "the page after the click shows the wrong status");
+    assert_eq!(path, format!("/lockbox/requests/{id}"), "the result page's address");
+    assert_eq!(status_after_reload, "Approved", "the page after a reload");
 
     let request = lockbox.get_request(&id).await;
     assert_eq!(request["status"], "approved", "the click did not approve the request");
     let approvals = lockbox.count_operation(&id, "Approve Lockbox Request").await;
     assert_eq!(approvals, 1, "the audit log has {approvals} approvals instead of one");
+    assert_eq!(
+        lockbox.get_request(&older).await["status"],
+        "customer_notified",
+        "the other request"
+    );
+    lockbox.system.stop();
+}
+
+/// Returns the reason in the request's newest audit entry of `operation`.
+async fn audit_reason(lockbox: &TestSystem, id: &str, operation: &str) -> Option<String> {
+    let entries = lockbox.audit_entries(&format!("request_id={id}")).await;
+    let entry = entries
+        .iter()
+        .find(|entry| entry["operation"] == operation)
+        .unwrap_or_else(|| panic!("request {id} has no {operation:?} entry: {entries:?}"));
+    entry["details"]["reason"].as_str().map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_deny_with_reason() {
+    const REASON: &str = "No access during the quarter close";
+    let driver = ChromeDriver::start();
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[(ALICE, "en")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+    let mail = approver_mail(&lockbox, ALICE).await;
+    let dir = screenshot_dir("browser_deny_with_reason");
+
+    let browser = driver.open_browser().await;
+    open_mail(&browser, &mail, &dir).await;
+    let label = text_of(&browser, "label[for='deny-reason']").await;
+    browser
+        .find(Locator::Css("#deny-reason"))
+        .await
+        .unwrap()
+        .send_keys(REASON)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button.deny"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = wait_for_text(&browser, "p.notice").await;
+    let shown_reason = text_of(&browser, "#reason").await;
+    tokenless_path(&browser).await;
+    save_screenshots(&browser, &dir, "result").await;
+    browser.close().await.unwrap();
+
+    assert!(
+        label.starts_with("Reason for denying"),
+        "the reason field's label: {label:?}"
+    );
+    assert_eq!(notice, "You denied this request. No access is granted.");
+    assert_eq!(shown_reason, REASON, "the result page shows the reason");
+    assert_eq!(lockbox.get_request(&id).await["status"], "denied", "the stored status");
+    let stored = audit_reason(&lockbox, &id, "Deny Lockbox Request").await;
+    assert_eq!(stored.as_deref(), Some(REASON), "the denial's audit entry");
     lockbox.system.stop();
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn browser_french_page() {
+async fn browser_revoke_with_reason() {
+    const REASON: &str = "The ticket was solved";
+    let driver = ChromeDriver::start();
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[(ALICE, "en")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+    let mail = approver_mail(&lockbox, ALICE).await;
+    let dir = screenshot_dir("browser_revoke_with_reason");
+
+    let browser = driver.open_browser().await;
+    open_mail(&browser, &mail, &dir).await;
+    browser
+        .find(Locator::Css("button.approve"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "button.revoke").await;
+    save_screenshots(&browser, &dir, "approved").await;
+    browser
+        .find(Locator::Css("#revoke-reason"))
+        .await
+        .unwrap()
+        .send_keys(REASON)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("button.revoke"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = wait_for_text(&browser, "p.notice").await;
+    let status = text_of(&browser, "#status").await;
+    save_screenshots(&browser, &dir, "result").await;
+    browser.close().await.unwrap();
+
+    assert_eq!(notice, "You revoked access. It has ended.");
+    assert_eq!(status, "Access revoked", "the result page's status");
+    assert_eq!(lockbox.get_request(&id).await["status"], "revoked", "the stored status");
+    let stored = audit_reason(&lockbox, &id, "Revoke Lockbox Access").await;
+    assert_eq!(stored.as_deref(), Some(REASON), "the revocation's audit entry");
+    lockbox.system.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_french_owner() {
     let driver = ChromeDriver::start();
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en"), (BOB, "fr")]).await;
     let id = lockbox.submit("sub-1").await;
     lockbox.wait_for_status(&id, "customer_notified").await;
-    let link = lockbox.approver_link(BOB).await;
+    let mail = approver_mail(&lockbox, BOB).await;
+    let dir = screenshot_dir("browser_french_owner");
 
     let browser = driver.open_browser().await;
-    browser.goto(&link).await.unwrap();
+    open_mail(&browser, &mail, &dir).await;
     let lang = browser
         .find(Locator::Css("html"))
         .await
@@ -298,23 +530,67 @@ async fn browser_french_page() {
         .attr("lang")
         .await
         .unwrap();
-    let deny = browser
-        .find(Locator::Css("button.deny"))
+    let approve_label = text_of(&browser, "button.approve").await;
+    save_screenshots(&browser, &dir, "request").await;
+
+    // The language links switch the page without JavaScript, and back.
+    browser
+        .find(Locator::Css("a[hreflang='en']"))
         .await
-        .expect("the pending page has a deny button");
-    let deny_label = deny.text().await.unwrap();
-    deny.click().await.unwrap();
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let english_label = wait_for_text(&browser, "button.approve").await;
+    browser
+        .find(Locator::Css("a[hreflang='fr']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "button.approve").await;
+
+    browser
+        .find(Locator::Css("#list-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let list_title = wait_for_text(&browser, "h1").await;
+    save_screenshots(&browser, &dir, "lockbox").await;
+    browser.back().await.unwrap();
+    wait_for_text(&browser, "button.approve").await;
+
+    browser
+        .find(Locator::Css("button.approve"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let notice = wait_for_text(&browser, "p.notice").await;
+    let status = text_of(&browser, "#status").await;
+    save_screenshots(&browser, &dir, "result").await;
     browser.close().await.unwrap();
 
     assert_eq!(lang.as_deref(), Some("fr"), "Bob's page is not marked as French");
-    assert_eq!(deny_label, "Refuser", "the deny button is not in French");
+    assert_eq!(approve_label, "Approuver", "the approve button is not in French");
+    assert_eq!(english_label, "Approve", "the English link does not switch the page");
     assert_eq!(
-        notice, "Vous avez refusé cette demande. Aucun accès n’est accordé.",
-        "the page after the click does not show the French denied notice"
+        list_title, "Demandes en attente de votre décision",
+        "the lockbox page's title"
     );
-
-    let request = lockbox.get_request(&id).await;
-    assert_eq!(request["status"], "denied", "the click did not deny the request");
+    assert!(
+        notice.starts_with("Vous avez approuvé cette demande. L’accès est ouvert jusqu’au"),
+        "the page after the click does not show the French approved notice: {notice:?}"
+    );
+    assert_eq!(status, "Approuvée", "the result page's status");
+    assert_eq!(
+        lockbox.get_request(&id).await["status"],
+        "approved",
+        "the click did not approve the request"
+    );
     lockbox.system.stop();
 }

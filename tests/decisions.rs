@@ -2,6 +2,7 @@
 //! links that only read, and who counts as a designated approver.
 
 use chrono::{TimeDelta, Utc};
+use lockbox::domain::form_nonce::FormAction;
 use lockbox::domain::ids::{Email, RequestId};
 use lockbox::domain::token::ApprovalToken;
 use lockbox_tests::*;
@@ -199,15 +200,26 @@ async fn concurrent_decisions_one_wins() {
     let id = notified_request(&lockbox).await;
     let links = [lockbox.link_for(ALICE, &id).await, lockbox.link_for(BOB, &id).await];
 
+    // Every post carries the nonce of the version both pages were loaded at, as two approvers
+    // who click at the same moment do.
+    let nonces = [
+        lockbox.current_nonce(&links[0], FormAction::Decision).await,
+        lockbox.current_nonce(&links[1], FormAction::Decision).await,
+    ];
     let mut tasks = Vec::new();
     for i in 0..POSTS {
         let (page, token) = split_link(&links[(i / 2) % 2]);
+        let nonce = nonces[(i / 2) % 2].clone();
         let decision = if i % 2 == 0 { "approve" } else { "deny" };
-        let http = lockbox.http.clone();
+        let http = no_redirects();
         tasks.push(tokio::spawn(async move {
             let response = http
                 .post(format!("{page}/decision"))
-                .form(&[("token", token.as_str()), ("decision", decision)])
+                .form(&[
+                    ("token", token.as_str()),
+                    ("nonce", nonce.as_str()),
+                    ("decision", decision),
+                ])
                 .send()
                 .await
                 .unwrap();
@@ -221,7 +233,7 @@ async fn concurrent_decisions_one_wins() {
 
     let winners: Vec<&str> = results
         .iter()
-        .filter(|(_, status)| *status == StatusCode::OK)
+        .filter(|(_, status)| *status == StatusCode::SEE_OTHER)
         .map(|(decision, _)| *decision)
         .collect();
     let conflicts = results
@@ -231,11 +243,11 @@ async fn concurrent_decisions_one_wins() {
     let others: Vec<StatusCode> = results
         .iter()
         .map(|(_, status)| *status)
-        .filter(|s| *s != StatusCode::OK && *s != StatusCode::CONFLICT)
+        .filter(|s| *s != StatusCode::SEE_OTHER && *s != StatusCode::CONFLICT)
         .collect();
     assert_eq!(winners.len(), 1, "decisions accepted: {winners:?}");
     assert_eq!(conflicts, POSTS - 1, "decisions rejected with 409");
-    assert!(others.is_empty(), "responses other than 200 and 409: {others:?}");
+    assert!(others.is_empty(), "responses other than 303 and 409: {others:?}");
 
     let operations = lockbox.audit_operations(&id).await;
     let approvals = operations
@@ -450,7 +462,7 @@ async fn pending_list_shows_open_requests() {
     let (_, token) = split_link(&lockbox.link_for(ALICE, &denied).await);
     let list = format!("{}/lockbox?token={token}", lockbox.base);
 
-    let html = lockbox.http.get(&list).send().await.unwrap().text().await.unwrap();
+    let html = lockbox.open_page(&list).await.text().await.unwrap();
     let links = page_links(&html);
     for id in [&denied, &open] {
         assert!(
@@ -472,7 +484,7 @@ async fn pending_list_shows_open_requests() {
         .post_decision(&lockbox.link_for(ALICE, &denied).await, "deny")
         .await;
     assert_eq!(response.status(), StatusCode::OK, "deny failed");
-    let html = lockbox.http.get(&list).send().await.unwrap().text().await.unwrap();
+    let html = lockbox.open_page(&list).await.text().await.unwrap();
     let links = page_links(&html);
     assert!(
         !links.iter().any(|link| link.contains(denied.as_str())),
@@ -491,15 +503,18 @@ async fn cancel_races_decision() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
     let id = notified_request(&lockbox).await;
-    let (page, token) = split_link(&lockbox.link_for(ALICE, &id).await);
+    let link = lockbox.link_for(ALICE, &id).await;
+    let (page, token) = split_link(&link);
+    let nonce = lockbox.current_nonce(&link, FormAction::Decision).await;
 
     let mut tasks = Vec::new();
     for i in 0..POSTS {
         let request = if i % 2 == 0 {
-            lockbox
-                .http
-                .post(format!("{page}/decision"))
-                .form(&[("token", token.as_str()), ("decision", "approve")])
+            no_redirects().post(format!("{page}/decision")).form(&[
+                ("token", token.as_str()),
+                ("nonce", nonce.as_str()),
+                ("decision", "approve"),
+            ])
         } else {
             lockbox.request(
                 Method::POST,
@@ -517,17 +532,19 @@ async fn cancel_races_decision() {
         results.push(task.await.unwrap());
     }
 
+    // An accepted approval answers 303 and an accepted cancel 200.
+    let accepted = |status: &StatusCode| *status == StatusCode::SEE_OTHER || *status == StatusCode::OK;
     let winners: Vec<&str> = results
         .iter()
-        .filter(|(_, status)| *status == StatusCode::OK)
+        .filter(|(_, status)| accepted(status))
         .map(|(action, _)| *action)
         .collect();
     let others: Vec<_> = results
         .iter()
-        .filter(|(_, status)| *status != StatusCode::OK && *status != StatusCode::CONFLICT)
+        .filter(|(_, status)| !accepted(status) && *status != StatusCode::CONFLICT)
         .collect();
     assert_eq!(winners.len(), 1, "actions accepted: {winners:?}");
-    assert!(others.is_empty(), "responses other than 200 and 409: {others:?}");
+    assert!(others.is_empty(), "responses other than 303, 200 and 409: {others:?}");
 
     let operations = lockbox.audit_operations(&id).await;
     let changes = operations
@@ -564,7 +581,7 @@ async fn page_escapes_justification() {
     lockbox.wait_for_status(&id, "customer_notified").await;
 
     let link = lockbox.link_for(ALICE, &id).await;
-    let page = lockbox.http.get(&link).send().await.unwrap().text().await.unwrap();
+    let page = lockbox.open_page(&link).await.text().await.unwrap();
     assert!(!page.contains("<script>"), "the approver page contains the raw markup");
     assert!(page.contains("alert(1)"), "the approver page lacks the justification");
     let mail = lockbox.mail_to(ALICE).pop().unwrap();

@@ -48,7 +48,7 @@ async fn request_expires_at_deadline() {
 
     for decision in ["approve", "deny"] {
         let response = lockbox.post_decision(&link, decision).await;
-        assert_eq!(response.status(), StatusCode::CONFLICT, "{decision} after the deadline");
+        assert_eq!(response.status(), StatusCode::GONE, "{decision} after the deadline");
     }
     let cancel = lockbox
         .request(

@@ -50,6 +50,7 @@ fn apps(lockbox: &TestSystem) -> Apps {
         subscriptions: store.clone(),
         bus,
         clock: clock.clone(),
+        audit: store.clone(),
         keys: Arc::new(TokenKey::from_bytes(vec![1; 32]).unwrap()),
         base_path: String::new(),
     };

@@ -1,6 +1,7 @@
 //! The request's life over HTTP, against the moto emulator.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use lockbox::domain::form_nonce::FormAction;
 use lockbox_tests::*;
 use reqwest::StatusCode;
 
@@ -18,7 +19,7 @@ async fn approval_story_end_to_end() {
     lockbox.wait_for_status(&id, "customer_notified").await;
 
     let link = lockbox.approver_link("alice@contoso.example").await;
-    let page = lockbox.http.get(&link).send().await.unwrap();
+    let page = lockbox.open_page(&link).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("T-1001"), "the page shows the support ticket ID");
@@ -59,11 +60,8 @@ async fn french_owner_gets_french_mail() {
     assert!(mails[0].subject.contains("Demande d’accès"), "{}", mails[0].subject);
     assert!(mails[0].html.contains("lang=\"fr\""));
     let page = lockbox
-        .http
-        .get(lockbox.approver_link("bob@contoso.example").await)
-        .send()
+        .open_page(&lockbox.approver_link("bob@contoso.example").await)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -91,12 +89,12 @@ async fn closed_request_page_names_status() {
     assert_eq!(response.status(), StatusCode::CONFLICT);
     let page = response.text().await.unwrap();
     assert!(
-        page.contains("“Approved”"),
-        "the English section names the state: {page}"
+        page.contains("« Approuvée »"),
+        "Bob's page names the state in French: {page}"
     );
     assert!(
-        page.contains("« Approuvée »"),
-        "the French section names the state in French: {page}"
+        !page.contains("“Approved”"),
+        "Bob's page is in his language only: {page}"
     );
     assert!(
         !page.contains("so it can no longer be"),
@@ -113,7 +111,7 @@ async fn pending_page_shows_access_duration() {
     lockbox.wait_for_status(&id, "customer_notified").await;
 
     let link = lockbox.approver_link("alice@contoso.example").await;
-    let page = lockbox.http.get(&link).send().await.unwrap().text().await.unwrap();
+    let page = lockbox.open_page(&link).await.text().await.unwrap();
     assert!(page.contains("grant access for 8 h"), "{page}");
     assert!(
         page.contains("Expires at"),
@@ -137,7 +135,7 @@ async fn page_forms_use_root_paths() {
     lockbox.wait_for_status(&id, "customer_notified").await;
 
     let link = lockbox.approver_link("alice@contoso.example").await;
-    let page = lockbox.http.get(&link).send().await.unwrap().text().await.unwrap();
+    let page = lockbox.open_page(&link).await.text().await.unwrap();
     let action = format!("action=\"/lockbox/requests/{id}/decision\"");
     assert!(
         page.contains(&action),
@@ -155,22 +153,25 @@ async fn decision_redirects_to_page() {
 
     let link = lockbox.approver_link("alice@contoso.example").await;
     let (page, token) = split_link(&link);
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let response = no_redirects
+    let nonce = lockbox.current_nonce(&link, FormAction::Decision).await;
+    let response = no_redirects()
         .post(format!("{page}/decision"))
-        .form(&[("token", token.as_str()), ("decision", "approve")])
+        .form(&[
+            ("token", token.as_str()),
+            ("nonce", nonce.as_str()),
+            ("decision", "approve"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(
-        location.starts_with(&format!("/lockbox/requests/{id}?token=")),
-        "{location}"
+    assert_eq!(
+        location,
+        format!("/lockbox/requests/{id}?done=approved"),
+        "the redirect goes to the request's page, without the token"
     );
-    assert!(location.ends_with("&done=approved"), "{location}");
+    let cookie = set_cookie_pair(&response).expect("a token posted in the form is stored in the link cookie");
+    assert!(cookie.ends_with(&token), "{cookie}");
     lockbox.system.stop();
 }

@@ -235,6 +235,7 @@ pub async fn start(options: Options) -> Result<System> {
         subscriptions: store.clone(),
         bus: bus.clone(),
         clock: clock.clone(),
+        audit: store.clone(),
         keys: keys.clone(),
         base_path: base_path(&public_url),
     };

@@ -1,7 +1,8 @@
 //! The words of the approver-facing mail and pages, in English and French.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::domain::audit::Operation;
 use crate::domain::request::{PermissionLevel, ResourceKind, Scope, Status};
 use crate::domain::subscription::Locale;
 
@@ -62,6 +63,40 @@ pub struct Texts {
     pub token_other_request: &'static str,
     pub token_not_owner: &'static str,
     pub back_to_list: &'static str,
+    pub language_label: &'static str,
+    pub continue_title: &'static str,
+    pub continue_body: &'static str,
+    pub continue_link: &'static str,
+    pub label_jit: &'static str,
+    /// Says that the JIT rule `{rule}` sent the request to the customer.
+    pub jit_customer: &'static str,
+    /// Says that `{approver}` approved the request on the provider's side first.
+    pub jit_internal: &'static str,
+    pub label_reason: &'static str,
+    pub deny_reason_label: &'static str,
+    pub revoke_reason_label: &'static str,
+    pub label_time_left: &'static str,
+    pub tab_pending: &'static str,
+    pub tab_history: &'static str,
+    pub history_title: &'static str,
+    /// Explains the history tab; `{days}` is how many days it covers.
+    pub history_intro: &'static str,
+    pub history_none: &'static str,
+    pub label_operation: &'static str,
+    pub label_actor: &'static str,
+    pub label_at: &'static str,
+    pub filter_all: &'static str,
+    pub filter_submit: &'static str,
+    pub form_rejected_title: &'static str,
+    pub form_missing_nonce: &'static str,
+    pub form_invalid_nonce: &'static str,
+    pub form_cross_origin: &'static str,
+    pub stale_form_title: &'static str,
+    /// Explains that the posted form is out of date; `{status}` is the request's current state.
+    pub stale_form_body: &'static str,
+    pub expired_title: &'static str,
+    pub expired_body: &'static str,
+    pub session_expired: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -116,6 +151,36 @@ pub const EN: Texts = Texts {
     token_other_request: "This link belongs to another request.",
     token_not_owner: "You are no longer an owner of this request's subscription, so this link no longer works.",
     back_to_list: "Back to pending requests",
+    language_label: "Language",
+    continue_title: "Opening the request",
+    continue_body: "Your browser opens the request's page in a moment. If it does not, use this link:",
+    continue_link: "Open the request",
+    label_jit: "Access policy",
+    jit_customer: "Rule “{rule}” requires the customer's approval",
+    jit_internal: "approved first by {approver} at the provider",
+    label_reason: "Reason",
+    deny_reason_label: "Reason for denying (optional, kept in the audit log)",
+    revoke_reason_label: "Reason for revoking (optional, kept in the audit log)",
+    label_time_left: "Time left",
+    tab_pending: "Pending",
+    tab_history: "History",
+    history_title: "History of this subscription",
+    history_intro: "Requests created, approved, denied and expired in the last {days} days, newest first.",
+    history_none: "No entry matches.",
+    label_operation: "Operation",
+    label_actor: "By",
+    label_at: "When",
+    filter_all: "All four operations",
+    filter_submit: "Show",
+    form_rejected_title: "This form cannot be used",
+    form_missing_nonce: "The form is incomplete, so nothing was changed. Open the request's page again and use its buttons.",
+    form_invalid_nonce: "The form does not belong to this request's page, so nothing was changed. Open the request's page again and use its buttons.",
+    form_cross_origin: "The form was sent from another site, so it was refused and nothing was changed. Open the link in your email and use the buttons on the request's page.",
+    stale_form_title: "This page was out of date",
+    stale_form_body: "This form was already used, or the request changed after the page was loaded, so nothing was changed. The request is now in the state “{status}”.",
+    expired_title: "This request has expired",
+    expired_body: "Nobody decided this request before its deadline, so it expired and no access was granted. It can no longer be approved or denied.",
+    session_expired: "The page was open too long, or the browser did not keep its cookie. Open the link in your email again.",
 };
 
 pub const FR: Texts = Texts {
@@ -170,6 +235,36 @@ pub const FR: Texts = Texts {
     token_other_request: "Ce lien concerne une autre demande.",
     token_not_owner: "Vous n’êtes plus propriétaire de l’abonnement de cette demande\u{a0}: ce lien ne fonctionne plus.",
     back_to_list: "Retour aux demandes en attente",
+    language_label: "Langue",
+    continue_title: "Ouverture de la demande",
+    continue_body: "Votre navigateur ouvre la page de la demande dans un instant. Sinon, suivez ce lien\u{a0}:",
+    continue_link: "Ouvrir la demande",
+    label_jit: "Politique d’accès",
+    jit_customer: "La règle « {rule} » exige l’approbation du client",
+    jit_internal: "approuvée d’abord par {approver} chez le fournisseur",
+    label_reason: "Motif",
+    deny_reason_label: "Motif du refus (facultatif, conservé dans le journal d’audit)",
+    revoke_reason_label: "Motif de la révocation (facultatif, conservé dans le journal d’audit)",
+    label_time_left: "Temps restant",
+    tab_pending: "En attente",
+    tab_history: "Historique",
+    history_title: "Historique de cet abonnement",
+    history_intro: "Demandes créées, approuvées, refusées et expirées ces {days} derniers jours, des plus récentes aux plus anciennes.",
+    history_none: "Aucune entrée ne correspond.",
+    label_operation: "Opération",
+    label_actor: "Par",
+    label_at: "Date",
+    filter_all: "Les quatre opérations",
+    filter_submit: "Afficher",
+    form_rejected_title: "Ce formulaire ne peut pas être utilisé",
+    form_missing_nonce: "Le formulaire est incomplet\u{a0}: rien n’a été modifié. Ouvrez de nouveau la page de la demande et utilisez ses boutons.",
+    form_invalid_nonce: "Le formulaire ne provient pas de la page de cette demande\u{a0}: rien n’a été modifié. Ouvrez de nouveau la page de la demande et utilisez ses boutons.",
+    form_cross_origin: "Le formulaire a été envoyé depuis un autre site\u{a0}: il a été refusé et rien n’a été modifié. Ouvrez le lien de votre e-mail et utilisez les boutons de la page de la demande.",
+    stale_form_title: "Cette page n’était plus à jour",
+    stale_form_body: "Ce formulaire a déjà été utilisé, ou la demande a changé après le chargement de la page\u{a0}: rien n’a été modifié. La demande est maintenant à l’état « {status} ».",
+    expired_title: "Cette demande a expiré",
+    expired_body: "Personne n’a décidé de cette demande avant son échéance\u{a0}: elle a expiré et aucun accès n’a été accordé. Elle ne peut plus être approuvée ni refusée.",
+    session_expired: "La page est restée ouverte trop longtemps, ou le navigateur n’a pas conservé son cookie. Ouvrez de nouveau le lien de votre e-mail.",
 };
 
 pub fn texts(locale: Locale) -> &'static Texts {
@@ -187,6 +282,55 @@ pub fn format_duration(seconds: i64) -> String {
         format!("{} min", seconds / 60)
     } else {
         format!("{seconds} s")
+    }
+}
+
+/// Formats the time left before a deadline, rounded down to whole minutes: `3 d 4 h`, `5 h 12 min`,
+/// `12 min`, or a phrase for less than a minute.
+pub fn format_time_left(left: TimeDelta, locale: Locale) -> String {
+    let minutes = left.num_minutes();
+    if minutes < 1 {
+        return match locale {
+            Locale::En => "less than a minute".to_owned(),
+            Locale::Fr => "moins d’une minute".to_owned(),
+        };
+    }
+    let (days, hours, minutes) = (minutes / (24 * 60), minutes / 60 % 24, minutes % 60);
+    let day_unit = match locale {
+        Locale::En => "d",
+        Locale::Fr => "j",
+    };
+    if days > 0 {
+        format!("{days}\u{a0}{day_unit} {hours}\u{a0}h")
+    } else if hours > 0 {
+        format!("{hours}\u{a0}h {minutes}\u{a0}min")
+    } else {
+        format!("{minutes}\u{a0}min")
+    }
+}
+
+/// Names an audit operation for approvers. English pages use the public operation names; French
+/// pages translate them and keep the public name in brackets, because customers filter by it.
+pub fn operation_label(operation: Operation, locale: Locale) -> String {
+    let french = match operation {
+        Operation::CreateLockboxRequest => "Demande créée",
+        Operation::ApproveLockboxRequest => "Demande approuvée",
+        Operation::DenyLockboxRequest => "Demande refusée",
+        Operation::LockboxRequestExpiry => "Demande expirée",
+        _ => return operation.name().to_owned(),
+    };
+    match locale {
+        Locale::En => operation.name().to_owned(),
+        Locale::Fr => format!("{french} ({})", operation.name()),
+    }
+}
+
+/// Reads a language code from a page's `lang` parameter.
+pub fn parse_locale(code: &str) -> Option<Locale> {
+    match code {
+        "en" => Some(Locale::En),
+        "fr" => Some(Locale::Fr),
+        _ => None,
     }
 }
 
@@ -270,12 +414,41 @@ mod tests {
     }
 
     #[test]
+    fn time_left_uses_two_units() {
+        assert_eq!(
+            format_time_left(TimeDelta::minutes(3 * 1440 + 4 * 60 + 59), Locale::En),
+            "3\u{a0}d 4\u{a0}h"
+        );
+        assert_eq!(
+            format_time_left(TimeDelta::minutes(3 * 1440), Locale::Fr),
+            "3\u{a0}j 0\u{a0}h"
+        );
+        assert_eq!(
+            format_time_left(TimeDelta::minutes(5 * 60 + 12), Locale::En),
+            "5\u{a0}h 12\u{a0}min"
+        );
+        assert_eq!(format_time_left(TimeDelta::seconds(90), Locale::En), "1\u{a0}min");
+        assert_eq!(
+            format_time_left(TimeDelta::seconds(59), Locale::En),
+            "less than a minute"
+        );
+        assert_eq!(
+            format_time_left(TimeDelta::seconds(-5), Locale::Fr),
+            "moins d’une minute"
+        );
+    }
+
+    #[test]
     fn sentences_keep_their_placeholders() {
         for texts in [&EN, &FR] {
             assert!(texts.mail_expiry.contains("{date}"), "{}", texts.lang);
             assert!(texts.decide_prompt.contains("{duration}"), "{}", texts.lang);
             assert!(texts.closed_body.contains("{status}"), "{}", texts.lang);
             assert!(texts.invalid_body.contains("{field}"), "{}", texts.lang);
+            assert!(texts.jit_customer.contains("{rule}"), "{}", texts.lang);
+            assert!(texts.jit_internal.contains("{approver}"), "{}", texts.lang);
+            assert!(texts.history_intro.contains("{days}"), "{}", texts.lang);
+            assert!(texts.stale_form_body.contains("{status}"), "{}", texts.lang);
         }
     }
 }

@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 use lockbox::config::Timings;
+use lockbox::domain::form_nonce::{self, FormAction};
 use lockbox::domain::ids::Email;
 use lockbox::domain::policy::JitPolicy;
-use lockbox::domain::token::TokenKey;
+use lockbox::domain::token::{ApprovalToken, TokenKey};
 use lockbox_local::outbox::SentMail;
 use lockbox_local::{Options, System};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -373,26 +374,82 @@ impl TestSystem {
         }
     }
 
-    /// Posts an approver's decision from a link, as the page's form does.
-    pub async fn post_decision(&self, link: &str, decision: &str) -> Response {
+    /// Opens an approver link as a browser does: the first GET stores the token in a cookie and
+    /// names the page to move on to. Returns the cookie (`name=value`) and that page's address.
+    pub async fn open_link(&self, link: &str) -> (String, String) {
+        let response = self.http.get(link).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {link}");
+        let cookie = set_cookie_pair(&response).unwrap_or_else(|| panic!("GET {link} set no cookie"));
+        let html = response.text().await.unwrap();
+        let target = refresh_target(&html).unwrap_or_else(|| panic!("GET {link} names no page to move on to: {html}"));
+        (cookie, format!("{}{target}", self.base))
+    }
+
+    /// Opens an approver link and then the page it moves on to, with the link's cookie, and
+    /// returns that page's response.
+    pub async fn open_page(&self, link: &str) -> Response {
+        let (cookie, page) = self.open_link(link).await;
+        self.http.get(page).header("Cookie", cookie).send().await.unwrap()
+    }
+
+    /// Returns the form nonce that the page of the link's request would carry now, for `action`.
+    /// A link whose token does not verify gets a nonce that matches nothing, because the service
+    /// rejects its token before it reads the nonce.
+    pub async fn current_nonce(&self, link: &str, action: FormAction) -> String {
         let (page, token) = split_link(link);
+        let Ok(claims) = ApprovalToken::verify(&token, &test_token_key(), chrono::Utc::now()) else {
+            return "nonce-of-an-invalid-link".to_owned();
+        };
+        let id = page.rsplit('/').next().unwrap();
+        let item = self.raw_request_item(id).await;
+        let version: u64 = item["version"].as_n().unwrap().parse().unwrap();
+        form_nonce::issue(&test_token_key(), action, claims.request_id, &claims.approver, version)
+    }
+
+    /// Posts `form` to `url` as an approver's browser does after loading the page, and follows
+    /// the redirect that a success answers with, carrying the cookie it sets. Returns the last
+    /// response.
+    pub async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Response {
+        let response = no_redirects().post(url).form(form).send().await.unwrap();
+        if response.status() != StatusCode::SEE_OTHER {
+            return response;
+        }
+        let cookie = set_cookie_pair(&response).expect("the redirect after a form post sets the link cookie");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
         self.http
-            .post(format!("{page}/decision"))
-            .form(&[("token", token.as_str()), ("decision", decision)])
+            .get(format!("{}{location}", self.base))
+            .header("Cookie", cookie)
             .send()
             .await
             .unwrap()
     }
 
-    /// Posts a revocation from an approver's link, as the page's form does.
+    /// Posts an approver's decision from a link, with the nonce of the request's current
+    /// version, as the page's form does.
+    pub async fn post_decision(&self, link: &str, decision: &str) -> Response {
+        let (page, token) = split_link(link);
+        let nonce = self.current_nonce(link, FormAction::Decision).await;
+        self.post_form(
+            &format!("{page}/decision"),
+            &[
+                ("token", token.as_str()),
+                ("nonce", nonce.as_str()),
+                ("decision", decision),
+            ],
+        )
+        .await
+    }
+
+    /// Posts a revocation from an approver's link, with the nonce of the request's current
+    /// version, as the page's form does.
     pub async fn post_revoke(&self, link: &str) -> Response {
         let (page, token) = split_link(link);
-        self.http
-            .post(format!("{page}/revoke"))
-            .form(&[("token", token.as_str())])
-            .send()
-            .await
-            .unwrap()
+        let nonce = self.current_nonce(link, FormAction::Revoke).await;
+        self.post_form(
+            &format!("{page}/revoke"),
+            &[("token", token.as_str()), ("nonce", nonce.as_str())],
+        )
+        .await
     }
 
     pub async fn audit(&self, query: &str) -> Value {
@@ -452,6 +509,32 @@ impl TestSystem {
             .unwrap();
         output.item.expect("the request item exists")
     }
+}
+
+/// Returns a client that does not follow redirects.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Returns the `name=value` part of a response's first `Set-Cookie` header.
+pub fn set_cookie_pair(response: &Response) -> Option<String> {
+    let value = response.headers().get("set-cookie")?.to_str().ok()?;
+    value.split(';').next().map(str::to_owned)
+}
+
+/// Returns the address in a page's `<meta http-equiv="refresh">`, unescaped.
+pub fn refresh_target(html: &str) -> Option<String> {
+    let (_, rest) = html.split_once("http-equiv=\"refresh\" content=\"0; url=")?;
+    let (target, _) = rest.split_once('"')?;
+    Some(
+        target
+            .replace("&amp;", "&")
+            .replace("&#x2f;", "/")
+            .replace("&#47;", "/"),
+    )
 }
 
 /// Splits an approver link into the request page's address and the token.

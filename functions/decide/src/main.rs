@@ -20,7 +20,8 @@ async fn main() -> Result<(), lambda::Error> {
     let store = Arc::new(DynamoStore::from_config(&sdk, resources.table_name, timings.retention));
     let decider = Decider {
         requests: store.clone(),
-        subscriptions: store,
+        subscriptions: store.clone(),
+        audit: store,
         bus: Arc::new(EventBridgeBus::from_config(&sdk, resources.event_bus_name)),
         clock: Arc::new(SystemClock),
         keys: secrets::token_keys(key_setting, &sdk),

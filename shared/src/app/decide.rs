@@ -3,12 +3,16 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
+use crate::domain::audit::Operation;
+use crate::domain::form_nonce::{self, FormAction, NonceMatch};
 use crate::domain::identity::Caller;
 use crate::domain::ids::RequestId;
 use crate::domain::request::{AccessRequest, Decision, Status, TransitionError};
-use crate::domain::subscription::Owner;
+use crate::domain::subscription::{Locale, Owner};
 use crate::domain::token::{ApprovalToken, TokenError};
-use crate::ports::{Clock, EventBus, RequestStore, SubscriptionStore, TokenKeys};
+use crate::ports::{AuditFilter, AuditLog, Clock, EventBus, RequestStore, SubscriptionStore, TokenKeys};
 
 use super::{event_for, publish_logged, AppError};
 
@@ -17,6 +21,8 @@ pub struct Decider {
     pub subscriptions: Arc<dyn SubscriptionStore>,
     pub bus: Arc<dyn EventBus>,
     pub clock: Arc<dyn Clock>,
+    /// The audit log, which the history tab of the lockbox page reads.
+    pub audit: Arc<dyn AuditLog>,
     /// Signs and checks the tokens in approver links.
     pub keys: Arc<dyn TokenKeys>,
     /// The path that pages put before their links and form actions, such as `/Prod`, or an
@@ -35,26 +41,48 @@ pub enum LinkError {
     NotApprover,
     #[error("the link's approver is no longer an owner of the request's subscription")]
     NoLongerOwner,
+    /// A page without the token, from a browser that has no link cookie for the request
+    /// (it expired, or the browser refused it).
+    #[error("the request has neither a link token nor a link cookie")]
+    Missing,
 }
 
-/// An approver's error: a rejected link, a request that can no longer change, or anything else
-/// the use case can return.
+/// The reason a posted approver form was rejected before anything was read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("the form has no nonce")]
+    MissingNonce,
+    #[error("the form's nonce was not issued for this request, approver and action")]
+    InvalidNonce,
+    #[error("the form was posted from another origin")]
+    CrossOrigin,
+}
+
+/// An approver's error: a rejected link or form, a request that can no longer change, or
+/// anything else the use case can return.
 #[derive(Debug, thiserror::Error)]
 pub enum ApproverError {
     #[error(transparent)]
     Link(#[from] LinkError),
+    #[error(transparent)]
+    Form(#[from] FormError),
     /// The request is in a state that no approver action can change (decided, expired,
-    /// cancelled, ended), or not yet in one (waiting for internal approval).
+    /// cancelled, ended), or not yet in one (waiting for internal approval). The locale is the
+    /// approver's.
     #[error("the request is {0}, so the approver's action is not possible")]
-    Closed(Status),
+    Closed(Status, Locale),
+    /// The form's nonce belongs to an earlier version of the request: the form was already
+    /// used, or the request changed after the page was loaded. The status is the current one.
+    #[error("the form is out of date; the request is now {0}")]
+    StaleForm(Status, Locale),
     #[error(transparent)]
     App(#[from] AppError),
 }
 
 /// Maps a rejected transition: a state that rules the action out becomes [`ApproverError::Closed`].
-fn rejected_transition(error: TransitionError) -> ApproverError {
+fn rejected_transition(error: TransitionError, locale: Locale) -> ApproverError {
     match error {
-        TransitionError::WrongStatus { status, .. } => ApproverError::Closed(status),
+        TransitionError::WrongStatus { status, .. } => ApproverError::Closed(status, locale),
         other => ApproverError::App(other.into()),
     }
 }
@@ -70,7 +98,26 @@ pub struct ApproverContext {
     pub request: AccessRequest,
     pub approver: Owner,
     pub token: String,
+    /// When the link's token expires.
+    pub link_expires_at: DateTime<Utc>,
 }
+
+/// The four operations the history tab of the lockbox page shows and filters by.
+pub const HISTORY_OPERATIONS: [Operation; 4] = [
+    Operation::CreateLockboxRequest,
+    Operation::ApproveLockboxRequest,
+    Operation::DenyLockboxRequest,
+    Operation::LockboxRequestExpiry,
+];
+
+/// The most audit entries the history tab shows.
+pub const HISTORY_LIMIT: usize = 50;
+
+/// How far back the history tab reads the audit log, in days.
+pub const HISTORY_DAYS: i64 = 90;
+
+/// The most audit log pages of 100 entries that one view of the history tab reads.
+const HISTORY_MAX_PAGES: usize = 5;
 
 /// A pending request listed for an approver, with a fresh link of its own.
 pub struct PendingEntry {
@@ -124,20 +171,110 @@ impl Decider {
             request,
             approver,
             token: token.to_owned(),
+            link_expires_at: claims.expires_at,
         })
     }
 
+    /// Opens the request a link names, whatever request the caller expected. The lockbox page
+    /// uses it, because its link may belong to any request of the subscription.
+    pub async fn open_any(&self, token: &str) -> Result<ApproverContext, ApproverError> {
+        let claims = self.verify(token).await?;
+        self.open_verified(&claims, token).await
+    }
+
+    /// Issues the nonce that the page's form for `action` carries.
+    pub async fn issue_nonce(&self, context: &ApproverContext, action: FormAction) -> Result<String, ApproverError> {
+        let key = self.keys.current().await?;
+        let request = &context.request;
+        Ok(form_nonce::issue(
+            &key,
+            action,
+            request.request_id,
+            &context.approver.email,
+            request.version,
+        ))
+    }
+
+    /// Checks a posted nonce against the request as just read. A nonce of an earlier version
+    /// is [`ApproverError::StaleForm`]; the version-conditional write then makes sure that a
+    /// nonce that passes here cannot be used for a second transition.
+    async fn check_nonce(
+        &self,
+        context: &ApproverContext,
+        nonce: Option<&str>,
+        action: FormAction,
+    ) -> Result<(), ApproverError> {
+        let nonce = nonce.filter(|nonce| !nonce.is_empty()).ok_or(FormError::MissingNonce)?;
+        let key = self.keys.current().await?;
+        let request = &context.request;
+        let approver = &context.approver;
+        match form_nonce::check(
+            &key,
+            nonce,
+            action,
+            request.request_id,
+            &approver.email,
+            request.version,
+        ) {
+            NonceMatch::Current => Ok(()),
+            NonceMatch::Stale => Err(ApproverError::StaleForm(
+                request.status_at(self.clock.now()),
+                approver.locale,
+            )),
+            NonceMatch::Invalid => Err(FormError::InvalidNonce.into()),
+        }
+    }
+
+    /// Reads the subscription's audit entries of the four history operations, newest first,
+    /// for the history tab. `operation` narrows them to one of the four.
+    pub async fn history(
+        &self,
+        context: &ApproverContext,
+        operation: Option<Operation>,
+    ) -> Result<Vec<crate::domain::audit::AuditEntry>, ApproverError> {
+        let now = self.clock.now();
+        let filter = AuditFilter {
+            operation,
+            subscription_id: Some(context.request.subscription_id.clone()),
+            request_id: None,
+            tenant_id: Some(context.request.tenant_id.clone()),
+            from: now - chrono::TimeDelta::days(HISTORY_DAYS),
+            to: now,
+            limit: 100,
+        };
+        let mut entries = Vec::new();
+        let mut page_token = None;
+        // The subscription's partition also holds mail and registration entries, so a page may
+        // contain few history entries. Read on until the tab is full, the log ends or
+        // HISTORY_MAX_PAGES pages were read.
+        for _ in 0..HISTORY_MAX_PAGES {
+            let page = self.audit.query(&filter, page_token.as_deref()).await?;
+            entries.extend(
+                page.entries
+                    .into_iter()
+                    .filter(|entry| HISTORY_OPERATIONS.contains(&entry.operation)),
+            );
+            page_token = page.next_token;
+            if entries.len() >= HISTORY_LIMIT || page_token.is_none() {
+                break;
+            }
+        }
+        entries.truncate(HISTORY_LIMIT);
+        Ok(entries)
+    }
+
     /// Lists the pending requests of the subscription the link's request belongs to, for which
-    /// the link's approver is a designated approver, each with its own link.
-    pub async fn pending(&self, token: &str) -> Result<(Owner, Vec<PendingEntry>), ApproverError> {
+    /// the link's approver is a designated approver, newest first, each with its own link.
+    pub async fn pending(&self, token: &str) -> Result<(ApproverContext, Vec<PendingEntry>), ApproverError> {
         let claims = self.verify(token).await?;
         let context = self.open_verified(&claims, token).await?;
         let key = self.keys.current().await?;
         let now = self.clock.now();
-        let pending = self
+        let mut pending = self
             .requests
             .pending_for_subscription(&context.request.subscription_id)
             .await?;
+        pending.sort_by_key(|request| std::cmp::Reverse(request.created_at));
         let entries = pending
             .into_iter()
             .filter(|request| {
@@ -153,21 +290,26 @@ impl Decider {
                 PendingEntry { request, token }
             })
             .collect();
-        Ok((context.approver, entries))
+        Ok((context, entries))
     }
 
-    /// Approves or denies a request on behalf of the link's approver.
+    /// Approves or denies a request on behalf of the link's approver, if `nonce` is the one the
+    /// request's page issued for its current version.
     pub async fn decide(
         &self,
         id: RequestId,
         token: &str,
+        nonce: Option<&str>,
         decision: Decision,
+        reason: Option<String>,
     ) -> Result<ApproverContext, ApproverError> {
         let context = self.open(id, token).await?;
+        self.check_nonce(&context, nonce, FormAction::Decision).await?;
+        let locale = context.approver.locale;
         let transition = context
             .request
-            .decide(&context.approver.email, decision, self.clock.now())
-            .map_err(rejected_transition)?;
+            .decide(&context.approver.email, decision, reason, self.clock.now())
+            .map_err(|error| rejected_transition(error, locale))?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, status = %transition.request.status, "customer decision recorded");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;
@@ -177,14 +319,24 @@ impl Decider {
         })
     }
 
-    /// Ends approved access early on behalf of the link's approver.
-    pub async fn revoke(&self, id: RequestId, token: &str) -> Result<ApproverContext, ApproverError> {
+    /// Ends approved access early on behalf of the link's approver, if `nonce` is the one the
+    /// request's page issued for its current version. Without a reason from the approver, the
+    /// request's reason names who revoked.
+    pub async fn revoke(
+        &self,
+        id: RequestId,
+        token: &str,
+        nonce: Option<&str>,
+        reason: Option<String>,
+    ) -> Result<ApproverContext, ApproverError> {
         let context = self.open(id, token).await?;
-        let reason = Some(format!("revoked by {}", context.approver.email));
+        self.check_nonce(&context, nonce, FormAction::Revoke).await?;
+        let locale = context.approver.locale;
+        let reason = reason.or_else(|| Some(format!("revoked by {}", context.approver.email)));
         let transition = context
             .request
             .revoke(&context.approver.email, reason, self.clock.now())
-            .map_err(rejected_transition)?;
+            .map_err(|error| rejected_transition(error, locale))?;
         self.requests.apply(&transition).await?;
         tracing::info!(request_id = %id, "access revoked");
         publish_logged(self.bus.as_ref(), &event_for(&transition)).await;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod events;
+pub mod form_nonce;
 pub mod identity;
 pub mod ids;
 pub mod policy;

@@ -413,12 +413,13 @@ impl AccessRequest {
         Ok(self.transition(next, audit))
     }
 
-    /// Records a designated approver's decision. Approval opens access for the request's
-    /// access duration, starting now.
+    /// Records a designated approver's decision, with the approver's reason when one is given.
+    /// Approval opens access for the request's access duration, starting now.
     pub fn decide(
         &self,
         approver: &Email,
         decision: Decision,
+        reason: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<Transition, TransitionError> {
         let action = match decision {
@@ -435,7 +436,8 @@ impl AccessRequest {
         let mut next = self.clone();
         next.decided_by = Some(approver.to_string());
         next.decided_at = Some(now);
-        let audit = match decision {
+        next.reason = reason.clone();
+        let mut audit = match decision {
             Decision::Approve => {
                 let ends_at = now + TimeDelta::seconds(self.access_duration_seconds);
                 next.status = Status::Approved;
@@ -452,6 +454,9 @@ impl AccessRequest {
                 self.audit(Operation::DenyLockboxRequest, approver.as_str(), now)
             }
         };
+        if let Some(reason) = reason {
+            audit = audit.with_detail("reason", reason);
+        }
         Ok(self.transition(next, vec![audit]))
     }
 

@@ -63,7 +63,7 @@ impl TokenKey {
         base64::engine::general_purpose::STANDARD.encode(&self.0)
     }
 
-    fn mac(&self) -> HmacSha256 {
+    pub(crate) fn mac(&self) -> HmacSha256 {
         <HmacSha256 as KeyInit>::new_from_slice(&self.0).expect("HMAC accepts keys of any length")
     }
 }

@@ -4,13 +4,14 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::decide::{ApproverError, LinkError};
+use crate::app::decide::{ApproverError, FormError, LinkError};
 use crate::app::AppError;
 use crate::domain::ids::InvalidField;
+use crate::domain::request::Status;
 use crate::domain::subscription::Locale;
 use crate::domain::token::TokenError;
-use crate::i18n::{status_label, EN, FR};
-use crate::render::pages::ErrorPage;
+use crate::i18n::{status_label, texts, Texts, EN, FR};
+use crate::render::pages::{ErrorPage, ErrorSection};
 
 /// An API error. A 4xx response states what to fix. A 5xx response reveals nothing internal, and
 /// the cause goes to the log.
@@ -100,7 +101,7 @@ impl IntoResponse for ApiError {
 }
 
 /// Builds an HTML response with headers that keep approver pages out of caches, referrers and
-/// frames.
+/// frames, and that allow no script.
 pub fn html(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
@@ -111,96 +112,135 @@ pub fn html(status: StatusCode, body: String) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
     response
 }
 
-/// Renders an approver's error as a page in English and French, and logs it with the request id
-/// from the path, when there is one.
-pub fn approver_error_page(error: ApproverError, request_id: Option<&str>) -> Response {
+/// What an approver error page says, in one language.
+type ErrorText = Box<dyn Fn(&'static Texts) -> (&'static str, String)>;
+
+/// Renders an approver's error as a page, and logs it with the request id from the path, when
+/// there is one. The page is in `chosen`, the language the approver picked on the page, else in
+/// the approver's language when the error knows it, else in English and French.
+pub fn approver_error_page(error: ApproverError, request_id: Option<&str>, chosen: Option<Locale>) -> Response {
     use askama::Template;
 
     let request_id = request_id.unwrap_or("-");
-    let (status, en_title, fr_title, en_message, fr_message): (StatusCode, &str, &str, String, String) = match &error {
+    let mut known_locale = None;
+    let (status, text): (StatusCode, ErrorText) = match error {
         ApproverError::Link(link) => {
             tracing::warn!(request_id, error = %link, "approver link rejected");
-            let (en, fr) = match link {
-                LinkError::Token(TokenError::Expired) => (EN.token_expired, FR.token_expired),
-                LinkError::Token(_) => (EN.token_damaged, FR.token_damaged),
-                LinkError::OtherRequest | LinkError::NotApprover => (EN.token_other_request, FR.token_other_request),
-                LinkError::NoLongerOwner => (EN.token_not_owner, FR.token_not_owner),
-            };
-            (
-                StatusCode::FORBIDDEN,
-                EN.forbidden_title,
-                FR.forbidden_title,
-                en.to_owned(),
-                fr.to_owned(),
-            )
+            let text: ErrorText = Box::new(move |t| {
+                let message = match link {
+                    LinkError::Token(TokenError::Expired) => t.token_expired,
+                    LinkError::Token(_) => t.token_damaged,
+                    LinkError::OtherRequest | LinkError::NotApprover => t.token_other_request,
+                    LinkError::NoLongerOwner => t.token_not_owner,
+                    LinkError::Missing => t.session_expired,
+                };
+                (t.forbidden_title, message.to_owned())
+            });
+            (StatusCode::FORBIDDEN, text)
         }
-        ApproverError::Closed(state) => {
+        ApproverError::Form(form) => {
+            tracing::warn!(request_id, error = %form, "approver form rejected");
+            let text: ErrorText = Box::new(move |t| {
+                let message = match form {
+                    FormError::MissingNonce => t.form_missing_nonce,
+                    FormError::InvalidNonce => t.form_invalid_nonce,
+                    FormError::CrossOrigin => t.form_cross_origin,
+                };
+                (t.form_rejected_title, message.to_owned())
+            });
+            (StatusCode::FORBIDDEN, text)
+        }
+        ApproverError::StaleForm(state, locale) => {
+            tracing::info!(request_id, status = %state, "approver form out of date");
+            known_locale = Some(locale);
+            let text: ErrorText = Box::new(move |t| {
+                let label = status_label(state, locale_of(t));
+                (t.stale_form_title, t.stale_form_body.replace("{status}", label))
+            });
+            (StatusCode::CONFLICT, text)
+        }
+        ApproverError::Closed(Status::Expired, locale) => {
+            tracing::info!(request_id, "approver action on an expired request");
+            known_locale = Some(locale);
+            let text: ErrorText = Box::new(|t| (t.expired_title, t.expired_body.to_owned()));
+            (StatusCode::GONE, text)
+        }
+        ApproverError::Closed(state, locale) => {
             tracing::info!(request_id, status = %state, "approver action on a closed request");
-            let en = EN.closed_body.replace("{status}", status_label(*state, Locale::En));
-            let fr = FR.closed_body.replace("{status}", status_label(*state, Locale::Fr));
-            (StatusCode::CONFLICT, EN.conflict_title, FR.conflict_title, en, fr)
+            known_locale = Some(locale);
+            let text: ErrorText = Box::new(move |t| {
+                let label = status_label(state, locale_of(t));
+                (t.conflict_title, t.closed_body.replace("{status}", label))
+            });
+            (StatusCode::CONFLICT, text)
         }
         ApproverError::App(AppError::Conflict(message)) => {
             tracing::info!(request_id, message = %message, "approver action lost a race");
-            (
-                StatusCode::CONFLICT,
-                EN.conflict_title,
-                FR.conflict_title,
-                EN.changed_body.to_owned(),
-                FR.changed_body.to_owned(),
-            )
+            let text: ErrorText = Box::new(|t| (t.conflict_title, t.changed_body.to_owned()));
+            (StatusCode::CONFLICT, text)
         }
         ApproverError::App(AppError::NotFound(message)) => {
             tracing::info!(request_id, message = %message, "approver link to a missing request");
-            (
-                StatusCode::NOT_FOUND,
-                EN.not_found_title,
-                FR.not_found_title,
-                EN.not_found_body.to_owned(),
-                FR.not_found_body.to_owned(),
-            )
+            let text: ErrorText = Box::new(|t| (t.not_found_title, t.not_found_body.to_owned()));
+            (StatusCode::NOT_FOUND, text)
         }
         ApproverError::App(AppError::Forbidden(message)) => {
             tracing::warn!(request_id, message = %message, "approver action forbidden");
-            (
-                StatusCode::FORBIDDEN,
-                EN.forbidden_title,
-                FR.forbidden_title,
-                message.clone(),
-                message.clone(),
-            )
+            let text: ErrorText = Box::new(move |t| (t.forbidden_title, message.clone()));
+            (StatusCode::FORBIDDEN, text)
         }
         ApproverError::App(AppError::Invalid(invalid)) => {
             tracing::warn!(request_id, field = invalid.field, message = %invalid.message, "invalid approver form");
-            let en = EN.invalid_body.replace("{field}", invalid.field);
-            let fr = FR.invalid_body.replace("{field}", invalid.field);
-            (StatusCode::BAD_REQUEST, EN.invalid_title, FR.invalid_title, en, fr)
+            let field = invalid.field;
+            let text: ErrorText = Box::new(move |t| (t.invalid_title, t.invalid_body.replace("{field}", field)));
+            (StatusCode::BAD_REQUEST, text)
         }
         ApproverError::App(AppError::Service(source)) => {
             tracing::error!(request_id, error = %source, "approver request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                EN.error_title,
-                FR.error_title,
-                EN.error_body.to_owned(),
-                FR.error_body.to_owned(),
-            )
+            let text: ErrorText = Box::new(|t| (t.error_title, t.error_body.to_owned()));
+            (StatusCode::INTERNAL_SERVER_ERROR, text)
         }
     };
-    let page = ErrorPage {
-        en_title,
-        en_message: &en_message,
-        fr_title,
-        fr_message: &fr_message,
+    let languages: Vec<&'static Texts> = match chosen.or(known_locale) {
+        Some(locale) => vec![texts(locale)],
+        None => vec![&EN, &FR],
     };
-    html(status, page.render().unwrap_or_else(|_| en_message.clone()))
+    let sections: Vec<ErrorSection> = languages
+        .into_iter()
+        .map(|t| {
+            let (title, message) = text(t);
+            ErrorSection {
+                lang: t.lang,
+                title,
+                message,
+            }
+        })
+        .collect();
+    let fallback = sections
+        .first()
+        .map(|section| section.message.clone())
+        .unwrap_or_default();
+    let page = ErrorPage {
+        lang: if sections.len() == 1 { sections[0].lang } else { "en" },
+        sections,
+    };
+    html(status, page.render().unwrap_or(fallback))
+}
+
+fn locale_of(t: &Texts) -> Locale {
+    if t.lang == FR.lang {
+        Locale::Fr
+    } else {
+        Locale::En
+    }
 }

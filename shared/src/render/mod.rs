@@ -31,6 +31,12 @@ pub struct RequestView {
     pub pending: bool,
     /// How long access lasts once approved, such as `8 h`.
     pub access_duration: String,
+    /// How long the request still waits for a decision, while it is pending.
+    pub time_left: Option<String>,
+    /// What the JIT policy decided, and who approved on the provider's side first, if anyone.
+    pub jit_summary: Option<String>,
+    /// The reason recorded with the request's last step (a denial, revocation or cancellation).
+    pub reason: Option<String>,
 }
 
 impl RequestView {
@@ -53,6 +59,23 @@ impl RequestView {
             decided_by: request.decided_by.clone(),
             pending: request.status_at(now).is_pending(),
             access_duration: i18n::format_duration(request.access_duration_seconds),
+            time_left: request
+                .status_at(now)
+                .is_pending()
+                .then(|| i18n::format_time_left(request.expires_at - now, locale)),
+            jit_summary: jit_summary(request, locale),
+            reason: request.reason.clone(),
         }
     }
+}
+
+fn jit_summary(request: &AccessRequest, locale: Locale) -> Option<String> {
+    let t = i18n::texts(locale);
+    let jit = request.jit.as_ref()?;
+    let mut summary = t.jit_customer.replace("{rule}", &jit.rule);
+    if let Some(internal) = request.internal_decision.as_ref().filter(|decision| decision.approved) {
+        summary.push_str(", ");
+        summary.push_str(&t.jit_internal.replace("{approver}", internal.approver.as_str()));
+    }
+    Some(summary)
 }

@@ -109,7 +109,7 @@ fn jit_rejects_when_requester_is_only_owner() {
 fn approval_opens_eight_hours() {
     let at = t0() + TimeDelta::hours(1);
     let transition = notified()
-        .decide(&email("a@customer.example"), Decision::Approve, at)
+        .decide(&email("a@customer.example"), Decision::Approve, None, at)
         .unwrap();
     assert_eq!(transition.request.status, Status::Approved);
     assert_eq!(transition.request.access_ends_at, Some(at + TimeDelta::hours(8)));
@@ -119,7 +119,12 @@ fn approval_opens_eight_hours() {
 #[test]
 fn decision_at_expiry_is_refused() {
     let request = notified();
-    let result = request.decide(&email("a@customer.example"), Decision::Approve, request.expires_at);
+    let result = request.decide(
+        &email("a@customer.example"),
+        Decision::Approve,
+        None,
+        request.expires_at,
+    );
     assert_eq!(
         result.unwrap_err(),
         TransitionError::WrongStatus {
@@ -131,6 +136,7 @@ fn decision_at_expiry_is_refused() {
         .decide(
             &email("a@customer.example"),
             Decision::Deny,
+            None,
             request.expires_at - TimeDelta::milliseconds(1)
         )
         .is_ok());
@@ -138,23 +144,23 @@ fn decision_at_expiry_is_refused() {
 
 #[test]
 fn decision_by_stranger_is_refused() {
-    let result = notified().decide(&email("stranger@example.com"), Decision::Approve, t0());
+    let result = notified().decide(&email("stranger@example.com"), Decision::Approve, None, t0());
     assert!(matches!(result, Err(TransitionError::NotAllowed(_))));
 }
 
 #[test]
 fn requester_cannot_decide_own_request() {
-    let result = notified().decide(&email("engineer@provider.example"), Decision::Approve, t0());
+    let result = notified().decide(&email("engineer@provider.example"), Decision::Approve, None, t0());
     assert!(matches!(result, Err(TransitionError::NotAllowed(_))));
 }
 
 #[test]
 fn second_decision_is_refused() {
     let approved = notified()
-        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .decide(&email("a@customer.example"), Decision::Approve, None, t0())
         .unwrap()
         .request;
-    let result = approved.decide(&email("b@customer.example"), Decision::Deny, t0());
+    let result = approved.decide(&email("b@customer.example"), Decision::Deny, None, t0());
     assert_eq!(
         result.unwrap_err(),
         TransitionError::WrongStatus {
@@ -177,7 +183,7 @@ fn status_reads_expired_before_expiry_run() {
 #[test]
 fn status_reads_access_ended_after_end() {
     let approved = notified()
-        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .decide(&email("a@customer.example"), Decision::Approve, None, t0())
         .unwrap()
         .request;
     let end = approved.access_ends_at.unwrap();
@@ -198,7 +204,7 @@ fn expire_ends_pending_and_approved() {
         .is_none());
 
     let approved = notified()
-        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .decide(&email("a@customer.example"), Decision::Approve, None, t0())
         .unwrap()
         .request;
     let end = approved.access_ends_at.unwrap();
@@ -224,7 +230,7 @@ fn cancel_only_by_requester_while_pending() {
 #[test]
 fn revoke_ends_approved_access() {
     let approved = notified()
-        .decide(&email("a@customer.example"), Decision::Approve, t0())
+        .decide(&email("a@customer.example"), Decision::Approve, None, t0())
         .unwrap()
         .request;
     let revoked = approved
@@ -282,10 +288,26 @@ fn purge_time_follows_last_activity() {
         request.expires_at + TimeDelta::days(90)
     );
     let denied = request
-        .decide(&email("a@customer.example"), Decision::Deny, t0())
+        .decide(&email("a@customer.example"), Decision::Deny, None, t0())
         .unwrap()
         .request;
     assert_eq!(denied.purge_at(TimeDelta::days(90)), t0() + TimeDelta::days(90));
+}
+
+#[test]
+fn denial_records_reason() {
+    let reason = "No maintenance window this week".to_owned();
+    let transition = notified()
+        .decide(&email("a@customer.example"), Decision::Deny, Some(reason.clone()), t0())
+        .unwrap();
+    assert_eq!(
+        transition.request.reason.as_ref(),
+        Some(&reason),
+        "the request's reason"
+    );
+    let audit = &transition.audit[0];
+    assert_eq!(audit.operation, Operation::DenyLockboxRequest);
+    assert_eq!(audit.details.get("reason"), Some(&reason), "the audit entry's reason");
 }
 
 #[test]
