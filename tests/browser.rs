@@ -1,11 +1,12 @@
 //! The approver's page in a real browser: headless Chromium, driven over WebDriver through
 //! chromedriver, both from Debian's packages (`bash scripts/ensure-tools.sh --browser`).
 //!
-//! These tests check what the HTTP tests cannot: that a mailed link opened from another site
-//! (the mail, shown from a `data:` address) reaches the request's page with the link cookie,
-//! that opening it decides nothing, and that the page's own forms post under the page's
-//! Content-Security-Policy. Each test saves screenshots of the mail and the pages, at desktop
-//! and 360 px widths, under `$CARGO_TARGET_TMPDIR/screenshots/<test name>/`.
+//! These tests check what the HTTP tests cannot. A mailed link opened from another site (the
+//! mail, shown from a `data:` address) reaches the request's page with the link cookie, and
+//! opening it decides nothing. The page's own forms post under the page's
+//! Content-Security-Policy, and a keyboard alone can reach and press every control. Each test
+//! saves screenshots of the mail and the pages, at desktop and 360 px widths, under
+//! `$CARGO_TARGET_TMPDIR/screenshots/<test name>/`.
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};
@@ -189,26 +190,42 @@ async fn wait_for_text(browser: &Client, selector: &str) -> String {
 /// Window widths of the screenshots: a desktop and a small phone.
 const WIDTHS: [(&str, u32); 2] = [("desktop", 1000), ("360px", 360)];
 
-/// Window height of the screenshots, tall enough for a whole request page at desktop width.
-const SCREENSHOT_HEIGHT: u32 = 1400;
+/// Window height while a page is measured, and the tallest screenshot taken.
+const MEASURE_HEIGHT: u32 = 800;
+const MAX_SCREENSHOT_HEIGHT: u32 = 8000;
 
 /// Returns the folder where test `name` saves its screenshots.
 fn screenshot_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots").join(name)
 }
 
-/// Saves screenshots of the current page as `<page>-desktop.png` and `<page>-360px.png` in
-/// `dir`, then restores the desktop width.
+/// Saves screenshots of the whole current page as `<page>-desktop.png` and `<page>-360px.png`
+/// in `dir`, then restores the desktop width. At each width the window is first made as tall
+/// as the page plus the window's own frame, because WebDriver screenshots show only the
+/// viewport.
 async fn save_screenshots(browser: &Client, dir: &Path, page: &str) {
     fs::create_dir_all(dir).unwrap();
     for (label, width) in WIDTHS {
-        browser.set_window_size(width, SCREENSHOT_HEIGHT).await.unwrap();
+        browser.set_window_size(width, MEASURE_HEIGHT).await.unwrap();
+        let height = browser
+            .execute(
+                "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .expect("the page height is a number");
+        let height = u32::try_from(height)
+            .unwrap_or(u32::MAX)
+            .clamp(MEASURE_HEIGHT, MAX_SCREENSHOT_HEIGHT);
+        browser.set_window_size(width, height).await.unwrap();
         let png = browser.screenshot().await.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "the screenshot of {page} is not a PNG");
         let path = dir.join(format!("{page}-{label}.png"));
         fs::write(&path, png).unwrap_or_else(|error| panic!("failed to write {}: {error}", path.display()));
     }
-    browser.set_window_size(WIDTHS[0].1, SCREENSHOT_HEIGHT).await.unwrap();
+    browser.set_window_size(WIDTHS[0].1, MEASURE_HEIGHT).await.unwrap();
 }
 
 /// Shows `mail`'s HTML part from a `data:` address, as a mail client on another site would,
@@ -592,5 +609,72 @@ async fn browser_french_owner() {
         "approved",
         "the click did not approve the request"
     );
+    lockbox.system.stop();
+}
+
+/// Describes the focused element for the keyboard test: its id, else its button value, else
+/// its tag.
+const FOCUSED_ELEMENT: &str = "const e = document.activeElement; \
+    return e.id || (e.tagName === 'BUTTON' ? e.value || e.className : '') || e.tagName.toLowerCase();";
+
+/// WebDriver's key codes: Tab, Enter, and Shift+Tab followed by the code that releases Shift.
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const SHIFT_TAB: &str = "\u{E008}\u{E004}\u{E000}";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_keyboard_approves() {
+    let driver = ChromeDriver::start();
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[(ALICE, "en")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+    let mail = approver_mail(&lockbox, ALICE).await;
+    let dir = screenshot_dir("browser_keyboard_approves");
+
+    let browser = driver.open_browser().await;
+    open_mail(&browser, &mail, &dir).await;
+
+    // Tab from the top of the page visits the controls in reading order: the decision before
+    // the deny reason, the reason before its button, and the list link last.
+    browser.execute("document.activeElement.blur();", vec![]).await.unwrap();
+    let mut visited = Vec::new();
+    for _ in 0..12 {
+        browser.active_element().await.unwrap().send_keys(TAB).await.unwrap();
+        let focused = browser.execute(FOCUSED_ELEMENT, vec![]).await.unwrap();
+        let focused = focused.as_str().unwrap_or_default().to_owned();
+        let done = focused == "list-link";
+        visited.push(focused);
+        if done {
+            break;
+        }
+    }
+    let position = |name: &str| {
+        visited
+            .iter()
+            .position(|focused| focused == name)
+            .unwrap_or_else(|| panic!("Tab never reaches {name}; it visits {visited:?}"))
+    };
+    assert!(position("approve") < position("deny-reason"), "{visited:?}");
+    assert!(position("deny-reason") < position("deny"), "{visited:?}");
+    assert!(position("deny") < position("list-link"), "{visited:?}");
+
+    // Shift+Tab back to Approve, then Enter decides.
+    let steps_back = position("list-link") - position("approve");
+    for _ in 0..steps_back {
+        browser
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(SHIFT_TAB)
+            .await
+            .unwrap();
+    }
+    let focused = browser.execute(FOCUSED_ELEMENT, vec![]).await.unwrap();
+    assert_eq!(focused, json!("approve"), "Shift+Tab does not lead back to Approve");
+    browser.active_element().await.unwrap().send_keys(ENTER).await.unwrap();
+    wait_for_text(&browser, "p.notice").await;
+
+    assert_eq!(lockbox.get_request(&id).await["status"], "approved");
     lockbox.system.stop();
 }
