@@ -37,12 +37,20 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, InvalidField> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let message = inner.to_string();
-        let field = if inner.is_syntax() || inner.is_eof() {
-            "body".to_owned()
-        } else {
-            field_of(&path, &message)
-        };
-        InvalidField::new(static_field(field), message)
+        // serde_json reports a value that an enum cannot start with, such as a number where a
+        // name is expected, as a syntax error, but at the field's path. Structural errors
+        // have no known path (`?`).
+        let at_field = !matches!(path.as_str(), "?" | "." | "");
+        if inner.is_eof() || (inner.is_syntax() && !at_field) {
+            return InvalidField::new("body", message);
+        }
+        if inner.is_syntax() {
+            return InvalidField::new(
+                static_field(field_of(&path, &message)),
+                format!("has an invalid value: {message}"),
+            );
+        }
+        InvalidField::new(static_field(field_of(&path, &message)), message)
     })?;
     // Anything after the object, such as a second object, would otherwise be ignored.
     deserializer
@@ -145,6 +153,25 @@ mod tests {
         let error = json_body::<Sample>(br#"{"scope":"galaxy","justification":"x"}"#).unwrap_err();
         assert_eq!(error.field, "scope");
         assert!(error.message.contains("galaxy"));
+    }
+
+    #[test]
+    fn enum_of_wrong_type_is_named() {
+        for body in [
+            &br#"{"scope":1,"justification":"x"}"#[..],
+            br#"{"scope":["resource"],"justification":"x"}"#,
+            br#"{"scope":null,"justification":"x"}"#,
+        ] {
+            let error = json_body::<Sample>(body).unwrap_err();
+            assert_eq!(error.field, "scope", "{}", String::from_utf8_lossy(body));
+            assert!(error.message.starts_with("has an invalid value"), "{}", error.message);
+        }
+    }
+
+    #[test]
+    fn missing_comma_names_body() {
+        let error = json_body::<Sample>(br#"{"scope":"resource" "justification":"x"}"#).unwrap_err();
+        assert_eq!(error.field, "body");
     }
 
     #[test]
