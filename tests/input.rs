@@ -99,6 +99,19 @@ async fn submit_rejects_bad_input() {
             "resource_id",
             "contains",
         ),
+        (
+            "unknown locale",
+            body_with("locale", json!("de")),
+            "locale",
+            "expected `en` or `fr`",
+        ),
+        ("locale in upper case", body_with("locale", json!("FR")), "locale", "FR"),
+        (
+            "locale of the wrong type",
+            body_with("locale", json!(1)),
+            "locale",
+            "invalid value",
+        ),
     ];
     for (case, body, field, message) in cases {
         let (status, error) = api_error(post_raw(&lockbox, body).await).await;

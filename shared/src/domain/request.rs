@@ -14,7 +14,7 @@ use super::audit::{system_actor, AuditEntry, Operation};
 use super::identity::{Caller, Role};
 use super::ids::{Email, RequestId, ResourceId, SubscriptionId, SupportTicketId, TenantId};
 use super::policy::{JitEvaluation, Verdict};
-use super::subscription::{Owner, Subscription};
+use super::subscription::{Locale, Owner, Subscription};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,6 +156,8 @@ pub struct NewRequest {
     pub permission_level: PermissionLevel,
     pub support_ticket_id: SupportTicketId,
     pub justification: String,
+    /// The language of the requester's outcome mail.
+    pub requester_locale: Locale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +168,10 @@ pub struct AccessRequest {
     pub requester: Email,
     pub requester_mfa: bool,
     pub requester_isolated_identity: bool,
+    /// The language of the requester's outcome mail. Requests stored before the field existed
+    /// read as English.
+    #[serde(default)]
+    pub requester_locale: Locale,
     pub resource_id: ResourceId,
     pub resource_kind: ResourceKind,
     pub scope: Scope,
@@ -233,6 +239,7 @@ impl AccessRequest {
             requester: caller.principal.clone(),
             requester_mfa: caller.mfa,
             requester_isolated_identity: caller.isolated_identity,
+            requester_locale: new.requester_locale,
             resource_id: new.resource_id,
             resource_kind: new.resource_kind,
             scope: new.scope,

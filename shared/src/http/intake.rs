@@ -83,6 +83,10 @@ struct SubmitBody {
     permission_level: PermissionLevel,
     support_ticket_id: String,
     justification: String,
+    /// The language of the requester's outcome mail. Like an owner's locale, it is `en` or
+    /// `fr`, and any other value is rejected. A missing or null locale means English.
+    #[serde(default)]
+    locale: Option<Locale>,
 }
 
 pub(super) fn parse_bounded_text(field: &'static str, raw: String, max: usize) -> Result<String, InvalidField> {
@@ -125,6 +129,7 @@ impl TryFrom<SubmitBody> for NewRequest {
             permission_level: body.permission_level,
             support_ticket_id: SupportTicketId::parse(&body.support_ticket_id)?,
             justification: parse_bounded_text("justification", body.justification, MAX_JUSTIFICATION_LEN)?,
+            requester_locale: body.locale.unwrap_or_default(),
         })
     }
 }
@@ -204,4 +209,55 @@ async fn cancel(
     let reason = optional_reason(&body)?;
     let request = intake.cancel(&caller, id, reason).await?;
     Ok(request_response(&request, intake.clock.now()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn submission(locale: Option<Value>) -> Vec<u8> {
+        let mut body = json!({
+            "subscription_id": "sub-1",
+            "resource_id": "vm-web-01",
+            "resource_kind": "virtual_machine",
+            "scope": "resource",
+            "permission_level": "read",
+            "support_ticket_id": "T-1001",
+            "justification": "The disk is full",
+        });
+        if let Some(locale) = locale {
+            body["locale"] = locale;
+        }
+        serde_json::to_vec(&body).unwrap()
+    }
+
+    fn parse(body: &[u8]) -> Result<NewRequest, InvalidField> {
+        NewRequest::try_from(json_body::<SubmitBody>(body)?)
+    }
+
+    #[test]
+    fn submission_locale_defaults_to_english() {
+        let missing = parse(&submission(None)).unwrap();
+        assert_eq!(missing.requester_locale, Locale::En, "missing locale");
+        let null = parse(&submission(Some(Value::Null))).unwrap();
+        assert_eq!(null.requester_locale, Locale::En, "null locale");
+    }
+
+    #[test]
+    fn submission_reads_french_locale() {
+        let french = parse(&submission(Some(json!("fr")))).unwrap();
+        assert_eq!(french.requester_locale, Locale::Fr);
+        let english = parse(&submission(Some(json!("en")))).unwrap();
+        assert_eq!(english.requester_locale, Locale::En);
+    }
+
+    #[test]
+    fn submission_rejects_unknown_locale() {
+        for value in [json!("de"), json!("FR"), json!(""), json!(1)] {
+            let error = parse(&submission(Some(value.clone()))).unwrap_err();
+            assert_eq!(error.field, "locale", "field for {value}");
+        }
+    }
 }

@@ -37,6 +37,7 @@ fn request(kind: ResourceKind, scope: Scope, level: PermissionLevel, mfa: bool, 
         permission_level: level,
         support_ticket_id: SupportTicketId::parse("T-1").unwrap(),
         justification: "disk is full".into(),
+        requester_locale: Locale::En,
     };
     let now = Utc.with_ymd_and_hms(2026, 12, 4, 10, 0, 0).unwrap();
     AccessRequest::submit(

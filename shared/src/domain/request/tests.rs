@@ -41,6 +41,10 @@ fn subscription(owners: &[&str]) -> Subscription {
 }
 
 fn submitted() -> AccessRequest {
+    submitted_in(Locale::En)
+}
+
+fn submitted_in(requester_locale: Locale) -> AccessRequest {
     let new = NewRequest {
         subscription_id: SubscriptionId::parse("sub-1").unwrap(),
         resource_id: ResourceId::parse("vm-1").unwrap(),
@@ -49,6 +53,7 @@ fn submitted() -> AccessRequest {
         permission_level: PermissionLevel::Read,
         support_ticket_id: SupportTicketId::parse("T-1").unwrap(),
         justification: "disk is full".into(),
+        requester_locale,
     };
     let engineer = caller("engineer@provider.example", vec![Role::SupportEngineer]);
     AccessRequest::submit(
@@ -83,6 +88,26 @@ fn submit_sets_four_day_expiry() {
     assert_eq!(request.status, Status::Submitted);
     assert_eq!(request.expires_at - request.created_at, TimeDelta::hours(96));
     assert_eq!(request.version, 1);
+}
+
+#[test]
+fn submit_keeps_requester_locale() {
+    assert_eq!(submitted_in(Locale::Fr).requester_locale, Locale::Fr);
+    assert_eq!(submitted_in(Locale::En).requester_locale, Locale::En);
+}
+
+#[test]
+fn stored_request_without_locale_reads_english() {
+    let mut stored = serde_json::to_value(submitted_in(Locale::Fr)).unwrap();
+    let removed = stored.as_object_mut().unwrap().remove("requester_locale");
+    assert_eq!(
+        removed,
+        Some(serde_json::json!("fr")),
+        "the locale is stored as its code"
+    );
+
+    let decoded: AccessRequest = serde_json::from_value(stored).unwrap();
+    assert_eq!(decoded.requester_locale, Locale::En);
 }
 
 #[test]
