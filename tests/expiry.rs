@@ -175,7 +175,7 @@ async fn access_ends_after_duration() {
     let mails = lockbox.wait_for_mail(ENGINEER, 2).await;
     let subjects: Vec<&str> = mails.iter().map(|mail| mail.subject.as_str()).collect();
     assert!(
-        subjects.iter().any(|subject| subject.contains("access_ended")),
+        subjects.iter().any(|subject| subject.starts_with("Access ended:")),
         "outcome mail subjects: {subjects:?}"
     );
     lockbox.system.stop();

@@ -101,7 +101,7 @@ async fn mismatched_outcome_event_ignored() {
     assert_eq!(lockbox.post_decision(&alice, "approve").await.status(), StatusCode::OK);
     let mails = lockbox.wait_for_mail(ENGINEER, 1).await;
     assert!(
-        mails[0].subject.ends_with("is approved"),
+        mails[0].subject.starts_with("Access approved:"),
         "the real outcome mail says {:?}",
         mails[0].subject
     );

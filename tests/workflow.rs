@@ -1,9 +1,13 @@
 //! The request's life over HTTP, against the moto emulator.
 
+use std::time::{Duration, Instant};
+
 use chrono::{DateTime, TimeDelta, Utc};
 use lockbox::domain::form_nonce::FormAction;
+use lockbox_local::outbox::SentMail;
 use lockbox_tests::*;
 use reqwest::StatusCode;
+use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn approval_story_end_to_end() {
@@ -66,6 +70,86 @@ async fn french_owner_gets_french_mail() {
         .await
         .unwrap();
     assert!(page.contains("Approuver"));
+    lockbox.system.stop();
+}
+
+/// Approves request `id` as Alice, and returns the requester's outcome mail about it and the
+/// request's access end.
+async fn approve_and_read_outcome(lockbox: &TestSystem, id: &str) -> (SentMail, DateTime<Utc>) {
+    lockbox.wait_for_status(id, "customer_notified").await;
+    let link = lockbox.link_for(ALICE, id).await;
+    assert_eq!(lockbox.post_decision(&link, "approve").await.status(), StatusCode::OK);
+    let request = lockbox.wait_for_status(id, "approved").await;
+    let ends_at: DateTime<Utc> = request["access_ends_at"].as_str().unwrap().parse().unwrap();
+
+    let started = Instant::now();
+    loop {
+        let outcome = lockbox
+            .mail_to(ENGINEER)
+            .into_iter()
+            .find(|mail| mail.text.contains(id));
+        if let Some(mail) = outcome {
+            return (mail, ends_at);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the requester got no outcome mail about {id}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requester_mail_in_request_locale() {
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[(ALICE, "en")]).await;
+
+    let mut body = request_body("sub-1");
+    body["locale"] = json!("fr");
+    let response = lockbox.submit_as(&Identity::engineer(), body).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    let submitted: Value = response.json().await.unwrap();
+    let french_id = submitted["request_id"].as_str().unwrap().to_owned();
+    let (mail, ends_at) = approve_and_read_outcome(&lockbox, &french_id).await;
+    assert_eq!(
+        lockbox.get_request(&french_id).await["requester_locale"],
+        "fr",
+        "the request's view shows the requester's locale"
+    );
+    assert_eq!(mail.subject, "Accès approuvé\u{a0}: vm-web-01 dans l’abonnement sub-1");
+    let end = ends_at.format("%d/%m/%Y à %H:%M UTC");
+    let sentence = format!("Votre accès est ouvert jusqu’au {end}.");
+    assert!(
+        mail.text.contains(&sentence),
+        "the French mail lacks {sentence:?}: {}",
+        mail.text
+    );
+    assert!(
+        mail.html.contains(&sentence),
+        "the French HTML lacks {sentence:?}: {}",
+        mail.html
+    );
+    assert!(mail.text.contains("Ticket de support\u{a0}: T-1001"), "{}", mail.text);
+    assert!(mail.html.contains("lang=\"fr\""), "{}", mail.html);
+    assert!(mail.links.is_empty(), "the outcome mail has links: {:?}", mail.links);
+
+    let english_id = lockbox.submit("sub-1").await;
+    let (mail, ends_at) = approve_and_read_outcome(&lockbox, &english_id).await;
+    assert_eq!(
+        lockbox.get_request(&english_id).await["requester_locale"],
+        "en",
+        "a request without a locale is in English"
+    );
+    assert_eq!(mail.subject, "Access approved: vm-web-01 in subscription sub-1");
+    let end = ends_at.format("%Y-%m-%d %H:%M UTC");
+    let sentence = format!("Your access is open until {end}.");
+    assert!(
+        mail.text.contains(&sentence),
+        "the English mail lacks {sentence:?}: {}",
+        mail.text
+    );
+    assert!(mail.text.contains("Support ticket: T-1001"), "{}", mail.text);
+    assert!(mail.html.contains("lang=\"en\""), "{}", mail.html);
     lockbox.system.stop();
 }
 

@@ -1,4 +1,5 @@
-//! The words of the approver-facing mail and pages, in English and French.
+//! The words of the mail to approvers and requesters and of the approver pages, in English and
+//! French.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -6,7 +7,8 @@ use crate::domain::audit::Operation;
 use crate::domain::request::{PermissionLevel, ResourceKind, Scope, Status};
 use crate::domain::subscription::Locale;
 
-/// Every sentence and label of the approver mail and pages, in one language.
+/// Every sentence and label of the mail and the approver pages, in one language, except the
+/// requester mail's sentences about each outcome, which [`outcome_texts`] returns.
 pub struct Texts {
     pub lang: &'static str,
     /// The colon after a label, with the space French puts before it.
@@ -18,6 +20,8 @@ pub struct Texts {
     pub mail_open: &'static str,
     pub mail_list: &'static str,
     pub mail_ignore: &'static str,
+    /// The last line of the requester's outcome mail, with the reason they receive it.
+    pub requester_footer: &'static str,
     pub label_request: &'static str,
     pub label_subscription: &'static str,
     pub label_tenant: &'static str,
@@ -109,6 +113,7 @@ pub const EN: Texts = Texts {
     mail_open: "Review the request and decide",
     mail_list: "All pending requests of this subscription",
     mail_ignore: "Opening the link changes nothing; only the Approve or Deny button on the page decides.",
+    requester_footer: "You receive this mail because you submitted this access request.",
     label_request: "Request",
     label_subscription: "Subscription",
     label_tenant: "Tenant",
@@ -193,6 +198,7 @@ pub const FR: Texts = Texts {
     mail_open: "Examiner la demande et décider",
     mail_list: "Toutes les demandes en attente de cet abonnement",
     mail_ignore: "Ouvrir le lien ne change rien ; seuls les boutons Approuver ou Refuser de la page décident.",
+    requester_footer: "Vous recevez cet e-mail parce que vous avez soumis cette demande d’accès.",
     label_request: "Demande",
     label_subscription: "Abonnement",
     label_tenant: "Locataire",
@@ -266,6 +272,88 @@ pub const FR: Texts = Texts {
     expired_body: "Personne n’a décidé de cette demande avant son échéance\u{a0}: elle a expiré et aucun accès n’a été accordé. Elle ne peut plus être approuvée ni refusée.",
     session_expired: "La page est restée ouverte trop longtemps, ou le navigateur n’a pas conservé son cookie. Ouvrez de nouveau le lien de votre e-mail.",
 };
+
+/// The sentences of a requester's mail about one outcome of their request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutcomeTexts {
+    /// The subject, with the placeholders `{resource}` and `{subscription}`.
+    pub subject: &'static str,
+    /// A description of what happened to the request.
+    pub summary: &'static str,
+    /// A sentence with the outcome's time as `{date}`, for outcomes that have one.
+    pub when: Option<&'static str>,
+}
+
+/// Returns the requester mail's sentences for `outcome`, or `None` for a status that the
+/// requester is not mailed about, such as a pending one.
+pub fn outcome_texts(outcome: Status, locale: Locale) -> Option<OutcomeTexts> {
+    let (subject, summary, when) = match (locale, outcome) {
+        (Locale::En, Status::Approved) => (
+            "Access approved: {resource} in subscription {subscription}",
+            "A designated approver of the customer approved your access request.",
+            Some("Your access is open until {date}."),
+        ),
+        (Locale::En, Status::Denied) => (
+            "Access denied: {resource} in subscription {subscription}",
+            "A designated approver of the customer denied your access request, so no access is granted.",
+            None,
+        ),
+        (Locale::En, Status::Expired) => (
+            "Access request expired: {resource} in subscription {subscription}",
+            "Nobody decided on your access request before its deadline, so no access is granted.",
+            Some("The request expired on {date}."),
+        ),
+        (Locale::En, Status::Rejected) => (
+            "Access request rejected: {resource} in subscription {subscription}",
+            "Your access request was rejected before it reached the customer, so no access is granted.",
+            None,
+        ),
+        (Locale::En, Status::Revoked) => (
+            "Access revoked: {resource} in subscription {subscription}",
+            "A designated approver of the customer ended your access before its scheduled end.",
+            Some("Your access ended on {date}."),
+        ),
+        (Locale::En, Status::AccessEnded) => (
+            "Access ended: {resource} in subscription {subscription}",
+            "Your access reached its scheduled end.",
+            Some("Your access ended on {date}."),
+        ),
+        (Locale::Fr, Status::Approved) => (
+            "Accès approuvé\u{a0}: {resource} dans l’abonnement {subscription}",
+            "Un approbateur désigné du client a approuvé votre demande d’accès.",
+            Some("Votre accès est ouvert jusqu’au {date}."),
+        ),
+        (Locale::Fr, Status::Denied) => (
+            "Accès refusé\u{a0}: {resource} dans l’abonnement {subscription}",
+            "Un approbateur désigné du client a refusé votre demande d’accès\u{a0}: aucun accès n’est accordé.",
+            None,
+        ),
+        (Locale::Fr, Status::Expired) => (
+            "Demande d’accès expirée\u{a0}: {resource} dans l’abonnement {subscription}",
+            "Personne n’a décidé de votre demande d’accès avant son échéance\u{a0}: aucun accès n’est accordé.",
+            Some("La demande a expiré le {date}."),
+        ),
+        (Locale::Fr, Status::Rejected) => (
+            "Demande d’accès rejetée\u{a0}: {resource} dans l’abonnement {subscription}",
+            "Votre demande d’accès a été rejetée avant de parvenir au client\u{a0}: aucun accès n’est accordé.",
+            None,
+        ),
+        (Locale::Fr, Status::Revoked) => (
+            "Accès révoqué\u{a0}: {resource} dans l’abonnement {subscription}",
+            "Un approbateur désigné du client a mis fin à votre accès avant l’échéance prévue.",
+            Some("Votre accès a pris fin le {date}."),
+        ),
+        (Locale::Fr, Status::AccessEnded) => (
+            "Accès terminé\u{a0}: {resource} dans l’abonnement {subscription}",
+            "Votre accès a atteint son échéance prévue.",
+            Some("Votre accès a pris fin le {date}."),
+        ),
+        (_, Status::Submitted | Status::PendingInternalApproval | Status::CustomerNotified | Status::Cancelled) => {
+            return None
+        }
+    };
+    Some(OutcomeTexts { subject, summary, when })
+}
 
 pub fn texts(locale: Locale) -> &'static Texts {
     match locale {
@@ -449,6 +537,36 @@ mod tests {
             assert!(texts.jit_internal.contains("{approver}"), "{}", texts.lang);
             assert!(texts.history_intro.contains("{days}"), "{}", texts.lang);
             assert!(texts.stale_form_body.contains("{status}"), "{}", texts.lang);
+        }
+    }
+
+    #[test]
+    fn outcome_sentences_keep_their_placeholders() {
+        for locale in [Locale::En, Locale::Fr] {
+            for outcome in Status::ALL {
+                let Some(sentences) = outcome_texts(outcome, locale) else {
+                    continue;
+                };
+                assert!(sentences.subject.contains("{resource}"), "{locale:?} {outcome}");
+                assert!(sentences.subject.contains("{subscription}"), "{locale:?} {outcome}");
+                assert!(!sentences.summary.contains('{'), "{locale:?} {outcome}");
+                if let Some(when) = sentences.when {
+                    assert!(when.contains("{date}"), "{locale:?} {outcome}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pending_and_cancelled_have_no_outcome_texts() {
+        for status in [
+            Status::Submitted,
+            Status::PendingInternalApproval,
+            Status::CustomerNotified,
+            Status::Cancelled,
+        ] {
+            assert_eq!(outcome_texts(status, Locale::En), None, "{status}");
+            assert_eq!(outcome_texts(status, Locale::Fr), None, "{status}");
         }
     }
 }

@@ -82,7 +82,12 @@ impl Notifier {
                 );
                 return Ok(());
             }
-            let mail = requester_mail(&request, event.status, &request.requester);
+            let Some(mail) = requester_mail(&request, event.status, &request.requester) else {
+                // Every status in OUTCOMES has outcome texts, and a unit test in render::mail
+                // checks it, so this branch is a bug if it runs.
+                tracing::error!(request_id = %request.request_id, status = %event.status, "requester not mailed: no mail text for this outcome");
+                return Ok(());
+            };
             let key = format!("outcome#{}", event.status);
             if let Err(error) = self.deliver(&request, &key, "requester", &mail).await {
                 first_error.get_or_insert(error);
