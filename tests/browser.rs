@@ -518,8 +518,30 @@ async fn browser_revoke_with_reason() {
     let notice = wait_for_text(&browser, "p.notice").await;
     let status = text_of(&browser, "#status").await;
     save_screenshots(&browser, &dir, "result").await;
+
+    // The history tab lists the request among the closed ones, with its current status.
+    browser
+        .find(Locator::Css("#list-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#tab-history").await;
+    browser
+        .find(Locator::Css("#tab-history"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let closed_status = wait_for_text(&browser, "#closed .closed-status").await;
+    let closed_id = text_of(&browser, "#closed .closed-request-id").await;
+    save_screenshots(&browser, &dir, "history").await;
     browser.close().await.unwrap();
 
+    assert_eq!(closed_status, "Access revoked", "the history tab's status");
+    assert_eq!(closed_id, id, "the history tab's request");
     assert_eq!(notice, "You revoked access. It has ended.");
     assert_eq!(status, "Access revoked", "the result page's status");
     assert_eq!(lockbox.get_request(&id).await["status"], "revoked", "the stored status");

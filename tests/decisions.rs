@@ -591,3 +591,48 @@ async fn page_escapes_justification() {
     );
     lockbox.system.stop();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn history_lists_decided_requests() {
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[(ALICE, "en")]).await;
+    let approved = lockbox.submit("sub-1").await;
+    let denied = lockbox.submit("sub-1").await;
+    let pending = lockbox.submit("sub-1").await;
+    for id in [&approved, &denied, &pending] {
+        lockbox.wait_for_status(id, "customer_notified").await;
+    }
+    let approve = lockbox
+        .post_decision(&lockbox.link_for(ALICE, &approved).await, "approve")
+        .await;
+    assert_eq!(approve.status(), StatusCode::OK, "approving");
+    let deny = lockbox
+        .post_decision(&lockbox.link_for(ALICE, &denied).await, "deny")
+        .await;
+    assert_eq!(deny.status(), StatusCode::OK, "denying");
+
+    let (cookie, _) = lockbox.open_link(&lockbox.link_for(ALICE, &pending).await).await;
+    let response = lockbox
+        .http
+        .get(format!("{}/lockbox?request={pending}&tab=history", lockbox.base))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the history tab");
+    let html = response.text().await.unwrap();
+    let start = html
+        .find("id=\"closed\"")
+        .expect("the history tab lists closed requests");
+    let closed = &html[start..start + html[start..].find("</ul>").unwrap()];
+
+    let denied_at = closed.find(&denied).expect("the denied request is listed");
+    let approved_at = closed.find(&approved).expect("the approved request is listed");
+    assert!(denied_at < approved_at, "the newest outcome comes first");
+    assert!(!closed.contains(&pending), "a pending request is listed as closed");
+    assert!(
+        closed.contains(&format!("/lockbox/requests/{approved}?token=")),
+        "the approved request has a link that can revoke it"
+    );
+    lockbox.system.stop();
+}

@@ -110,14 +110,34 @@ pub const HISTORY_OPERATIONS: [Operation; 4] = [
     Operation::LockboxRequestExpiry,
 ];
 
-/// The most audit entries the history tab shows.
+/// The maximum number of audit entries the history tab shows.
 pub const HISTORY_LIMIT: usize = 50;
 
 /// How far back the history tab reads the audit log, in days.
 pub const HISTORY_DAYS: i64 = 90;
 
-/// The most audit log pages of 100 entries that one view of the history tab reads.
+/// The maximum number of audit log pages of 100 entries that one view of the history tab reads.
 const HISTORY_MAX_PAGES: usize = 5;
+
+/// The maximum number of decided and expired requests the history tab lists.
+pub const HISTORY_REQUESTS: usize = 20;
+
+/// The audit operations that close a request the history tab lists: a decision or an expiry.
+const OUTCOME_OPERATIONS: [Operation; 3] = [
+    Operation::ApproveLockboxRequest,
+    Operation::DenyLockboxRequest,
+    Operation::LockboxRequestExpiry,
+];
+
+/// A decided or expired request listed in the history tab.
+pub struct ClosedEntry {
+    pub request: AccessRequest,
+    /// When the decision or the expiry happened.
+    pub closed_at: DateTime<Utc>,
+    /// A fresh link token, when the link's approver is one of the request's approvers and the
+    /// request's links have not expired, so that they can open it (and revoke approved access).
+    pub token: Option<String>,
+}
 
 /// A pending request listed for an approver, with a fresh link of its own.
 pub struct PendingEntry {
@@ -261,6 +281,47 @@ impl Decider {
         }
         entries.truncate(HISTORY_LIMIT);
         Ok(entries)
+    }
+
+    /// Lists the requests of the link's subscription that were decided or expired in the history
+    /// period, newest first, at most [`HISTORY_REQUESTS`]. It reads the history's audit entries,
+    /// then each listed request with one GetItem.
+    pub async fn closed_requests(&self, context: &ApproverContext) -> Result<Vec<ClosedEntry>, ApproverError> {
+        let entries = self.history(context, None).await?;
+        let key = self.keys.current().await?;
+        let now = self.clock.now();
+        let mut seen = std::collections::HashSet::new();
+        let mut closed = Vec::new();
+        for entry in entries {
+            if !OUTCOME_OPERATIONS.contains(&entry.operation) {
+                continue;
+            }
+            let Some(id) = entry.request_id else { continue };
+            if !seen.insert(id) {
+                continue;
+            }
+            let Some(request) = self.requests.get_request(id).await? else {
+                continue;
+            };
+            let approver = &context.approver.email;
+            let token = (request.is_approver(approver) && request.links_expire_at() > now).then(|| {
+                ApprovalToken {
+                    request_id: request.request_id,
+                    approver: approver.clone(),
+                    expires_at: request.links_expire_at(),
+                }
+                .sign(&key)
+            });
+            closed.push(ClosedEntry {
+                request,
+                closed_at: entry.at,
+                token,
+            });
+            if closed.len() >= HISTORY_REQUESTS {
+                break;
+            }
+        }
+        Ok(closed)
     }
 
     /// Lists the pending requests of the subscription the link's request belongs to, for which

@@ -17,6 +17,13 @@ pub struct PendingItem {
     pub link: String,
 }
 
+/// One decided or expired request in the history tab, with a link when the approver may open it.
+pub struct ClosedItem {
+    pub view: RequestView,
+    pub closed_at: String,
+    pub link: Option<String>,
+}
+
 /// One audit entry in the history tab.
 pub struct HistoryRow {
     pub at: String,
@@ -52,6 +59,8 @@ pub struct PendingPage<'a> {
     pub lang: Option<&'a str>,
     pub items: Vec<PendingItem>,
     pub history_intro: String,
+    /// The decided and expired requests the history tab lists above its audit entries.
+    pub closed: Vec<ClosedItem>,
     pub rows: Vec<HistoryRow>,
     pub filters: Vec<FilterOption>,
 }

@@ -35,7 +35,7 @@ use crate::domain::subscription::Locale;
 use crate::domain::token::TokenError;
 use crate::i18n::{format_time, operation_label, parse_locale, texts};
 use crate::render::pages::{
-    ContinuePage, FilterOption, HistoryRow, LanguageLinks, PendingItem, PendingPage, RequestPage,
+    ClosedItem, ContinuePage, FilterOption, HistoryRow, LanguageLinks, PendingItem, PendingPage, RequestPage,
 };
 use crate::render::RequestView;
 
@@ -251,6 +251,7 @@ async fn pending_page(decider: &Decider, token: &str, chosen: Option<Locale>) ->
         lang: chosen.map(locale_code),
         items,
         history_intro: String::new(),
+        closed: Vec::new(),
         rows: Vec::new(),
         filters: Vec::new(),
     };
@@ -288,6 +289,22 @@ async fn history_page(
     let t = texts(locale);
     let request_id = context.request.request_id.to_string();
 
+    let now = decider.clock.now();
+    let closed = decider
+        .closed_requests(&context)
+        .await?
+        .into_iter()
+        .map(|entry| ClosedItem {
+            link: entry.token.map(|token| {
+                url(
+                    &request_path(decider, entry.request.request_id),
+                    &[("token", &token), ("lang", lang)],
+                )
+            }),
+            closed_at: format_time(entry.closed_at, locale),
+            view: RequestView::new(&entry.request, locale, now),
+        })
+        .collect();
     let rows = entries
         .into_iter()
         .map(|entry| HistoryRow {
@@ -326,6 +343,7 @@ async fn history_page(
         lang: chosen.map(locale_code),
         items: Vec::new(),
         history_intro: t.history_intro.replace("{days}", &HISTORY_DAYS.to_string()),
+        closed,
         rows,
         filters,
     };
