@@ -117,7 +117,7 @@ async fn requester_mail_in_request_locale() {
         "the request's view shows the requester's locale"
     );
     assert_eq!(mail.subject, "Accès approuvé\u{a0}: vm-web-01 dans l’abonnement sub-1");
-    let end = ends_at.format("%d/%m/%Y à %H:%M UTC");
+    let end = lockbox::i18n::format_time_written(ends_at, lockbox::domain::subscription::Locale::Fr);
     let sentence = format!("Votre accès est ouvert jusqu’au {end}.");
     assert!(
         mail.text.contains(&sentence),
@@ -141,7 +141,7 @@ async fn requester_mail_in_request_locale() {
         "a request without a locale is in English"
     );
     assert_eq!(mail.subject, "Access approved: vm-web-01 in subscription sub-1");
-    let end = ends_at.format("%Y-%m-%d %H:%M UTC");
+    let end = lockbox::i18n::format_time_written(ends_at, lockbox::domain::subscription::Locale::En);
     let sentence = format!("Your access is open until {end}.");
     assert!(
         mail.text.contains(&sentence),

@@ -1,7 +1,7 @@
 //! The words of the mail to approvers and requesters and of the approver pages, in English and
 //! French.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 
 use crate::domain::audit::Operation;
 use crate::domain::request::{PermissionLevel, ResourceKind, Scope, Status};
@@ -18,7 +18,6 @@ pub struct Texts {
     pub mail_intro: &'static str,
     pub mail_expiry: &'static str,
     pub mail_open: &'static str,
-    pub mail_list: &'static str,
     pub mail_ignore: &'static str,
     /// The last line of the requester's outcome mail, with the reason they receive it.
     pub requester_footer: &'static str,
@@ -115,7 +114,6 @@ pub const EN: Texts = Texts {
     mail_intro: "A support engineer asks for access to data in your subscription. Nobody reaches your data unless a designated approver of the subscription approves.",
     mail_expiry: "Without a decision, the request expires on its own on {date}, and no access is granted.",
     mail_open: "Review the request and decide",
-    mail_list: "All pending requests of this subscription",
     mail_ignore: "Opening the link changes nothing; only the Approve or Deny button on the page decides.",
     requester_footer: "You receive this mail because you submitted this access request.",
     label_request: "Request",
@@ -204,7 +202,6 @@ pub const FR: Texts = Texts {
     mail_intro: "Un ingénieur du support demande à accéder à des données de votre abonnement. Personne n’accède à vos données sans l’approbation d’un approbateur désigné de l’abonnement.",
     mail_expiry: "Sans décision, la demande expire d’elle-même le {date}, et aucun accès n’est accordé.",
     mail_open: "Examiner la demande et décider",
-    mail_list: "Toutes les demandes en attente de cet abonnement",
     mail_ignore: "Ouvrir le lien ne change rien ; seuls les boutons Approuver ou Refuser de la page décident.",
     requester_footer: "Vous recevez cet e-mail parce que vous avez soumis cette demande d’accès.",
     label_request: "Demande",
@@ -434,6 +431,74 @@ pub fn parse_locale(code: &str) -> Option<Locale> {
     }
 }
 
+/// Formats an instant in words, in UTC, for mail that is read later and away from the page:
+/// `Tuesday 8 December 2026 at 22:58 UTC`, or `mardi 8 décembre 2026 à 22:58 UTC`.
+pub fn format_time_written(at: DateTime<Utc>, locale: Locale) -> String {
+    const EN_DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    const EN_MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const FR_DAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+    const FR_MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let weekday = at.weekday().num_days_from_monday() as usize;
+    let month = at.month0() as usize;
+    let time = at.format("%H:%M");
+    match locale {
+        Locale::En => format!(
+            "{} {} {} {} at {time} UTC",
+            EN_DAYS[weekday],
+            at.day(),
+            EN_MONTHS[month],
+            at.year()
+        ),
+        Locale::Fr => {
+            // French writes the first day of a month as an ordinal: « le 1er mars ».
+            let day = match at.day() {
+                1 => "1er".to_owned(),
+                day => day.to_string(),
+            };
+            format!(
+                "{} {day} {} {} à {time} UTC",
+                FR_DAYS[weekday],
+                FR_MONTHS[month],
+                at.year()
+            )
+        }
+    }
+}
+
 /// Formats an instant for people, in UTC.
 pub fn format_time(at: DateTime<Utc>, locale: Locale) -> String {
     match locale {
@@ -511,6 +576,25 @@ mod tests {
         assert_eq!(format_duration(8 * 3600), "8 h");
         assert_eq!(format_duration(30 * 60), "30 min");
         assert_eq!(format_duration(45), "45 s");
+    }
+
+    #[test]
+    fn written_time_names_day_and_month() {
+        let at = "2026-12-08T22:58:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(
+            format_time_written(at, Locale::En),
+            "Tuesday 8 December 2026 at 22:58 UTC"
+        );
+        assert_eq!(format_time_written(at, Locale::Fr), "mardi 8 décembre 2026 à 22:58 UTC");
+        let first = "2027-03-01T07:05:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(
+            format_time_written(first, Locale::En),
+            "Monday 1 March 2027 at 07:05 UTC"
+        );
+        assert_eq!(
+            format_time_written(first, Locale::Fr),
+            "lundi 1er mars 2027 à 07:05 UTC"
+        );
     }
 
     #[test]

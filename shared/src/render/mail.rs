@@ -7,7 +7,7 @@ use super::RequestView;
 use crate::domain::ids::Email;
 use crate::domain::request::{AccessRequest, Status};
 use crate::domain::subscription::{Locale, Owner};
-use crate::i18n::{self, format_time, texts, Texts};
+use crate::i18n::{self, format_time_written, texts, Texts};
 use crate::ports::OutgoingMail;
 
 #[derive(Template)]
@@ -17,7 +17,6 @@ struct ApproverText<'a> {
     v: &'a RequestView,
     expiry: &'a str,
     request_link: &'a str,
-    list_link: &'a str,
 }
 
 #[derive(Template)]
@@ -27,10 +26,10 @@ struct ApproverHtml<'a> {
     v: &'a RequestView,
     expiry: &'a str,
     request_link: &'a str,
-    list_link: &'a str,
 }
 
-/// Builds the mail that requests `approver`'s decision on `request`. The links carry `token`.
+/// Builds the mail that requests `approver`'s decision on `request`. Its one link, to the
+/// request's page, carries `token`.
 pub fn approver_mail(
     request: &AccessRequest,
     approver: &Owner,
@@ -41,21 +40,20 @@ pub fn approver_mail(
     let t = texts(approver.locale);
     let view = RequestView::new(request, approver.locale, now);
     let request_link = format!("{public_url}/lockbox/requests/{}?token={token}", request.request_id);
-    let list_link = format!("{public_url}/lockbox?token={token}");
-    let expiry = t.mail_expiry.replace("{date}", &view.expires_at);
+    let expiry = t
+        .mail_expiry
+        .replace("{date}", &format_time_written(request.expires_at, approver.locale));
     let text = ApproverText {
         t,
         v: &view,
         expiry: &expiry,
         request_link: &request_link,
-        list_link: &list_link,
     };
     let html = ApproverHtml {
         t,
         v: &view,
         expiry: &expiry,
         request_link: &request_link,
-        list_link: &list_link,
     };
     OutgoingMail {
         to: approver.email.clone(),
@@ -153,7 +151,7 @@ pub fn requester_mail(request: &AccessRequest, outcome: Status, to: &Email) -> O
     let when = sentences
         .when
         .zip(outcome_time(request, outcome))
-        .map(|(sentence, at)| sentence.replace("{date}", &format_time(at, locale)));
+        .map(|(sentence, at)| sentence.replace("{date}", &format_time_written(at, locale)));
     let reason = outcome_reason(request, outcome);
     let text = RequesterText {
         t,
@@ -305,7 +303,7 @@ mod tests {
             "Hello,\n\
              \n\
              A designated approver of the customer approved your access request. \
-             Your access is open until 2026-12-04 19:00 UTC.\n\
+             Your access is open until Friday 4 December 2026 at 19:00 UTC.\n\
              \n\
              Request: {}\n\
              Subscription: sub-1\n\
@@ -329,7 +327,7 @@ mod tests {
             "Bonjour,\n\
              \n\
              Un approbateur désigné du client a approuvé votre demande d’accès. \
-             Votre accès est ouvert jusqu’au 04/12/2026 à 19:00 UTC.\n\
+             Votre accès est ouvert jusqu’au vendredi 4 décembre 2026 à 19:00 UTC.\n\
              \n\
              Demande\u{a0}: {}\n\
              Abonnement\u{a0}: sub-1\n\
@@ -353,14 +351,14 @@ mod tests {
                 approved(Locale::En),
                 Locale::En,
                 "Access approved: vm-web-01 in subscription sub-1",
-                vec!["Your access is open until 2026-12-04 19:00 UTC."],
+                vec!["Your access is open until Friday 4 December 2026 at 19:00 UTC."],
             ),
             (
                 Status::Approved,
                 approved(Locale::Fr),
                 Locale::Fr,
                 "Accès approuvé\u{a0}: vm-web-01 dans l’abonnement sub-1",
-                vec!["Votre accès est ouvert jusqu’au 04/12/2026 à 19:00 UTC."],
+                vec!["Votre accès est ouvert jusqu’au vendredi 4 décembre 2026 à 19:00 UTC."],
             ),
             (
                 Status::Denied,
@@ -386,7 +384,7 @@ mod tests {
                 "Access request expired: vm-web-01 in subscription sub-1",
                 vec![
                     "Nobody decided on your access request",
-                    "The request expired on 2026-12-08 10:00 UTC.",
+                    "The request expired on Tuesday 8 December 2026 at 10:00 UTC.",
                 ],
             ),
             (
@@ -394,7 +392,10 @@ mod tests {
                 expired(Locale::Fr),
                 Locale::Fr,
                 "Demande d’accès expirée\u{a0}: vm-web-01 dans l’abonnement sub-1",
-                vec!["Personne n’a décidé", "La demande a expiré le 08/12/2026 à 10:00 UTC."],
+                vec![
+                    "Personne n’a décidé",
+                    "La demande a expiré le mardi 8 décembre 2026 à 10:00 UTC.",
+                ],
             ),
             (
                 Status::Rejected,
@@ -423,7 +424,7 @@ mod tests {
                 "Access revoked: vm-web-01 in subscription sub-1",
                 vec![
                     "ended your access before its scheduled end",
-                    "Your access ended on 2026-12-04 13:00 UTC.",
+                    "Your access ended on Friday 4 December 2026 at 13:00 UTC.",
                     "The disk is fixed",
                 ],
             ),
@@ -434,7 +435,7 @@ mod tests {
                 "Accès révoqué\u{a0}: vm-web-01 dans l’abonnement sub-1",
                 vec![
                     "a mis fin à votre accès",
-                    "Votre accès a pris fin le 04/12/2026 à 13:00 UTC.",
+                    "Votre accès a pris fin le vendredi 4 décembre 2026 à 13:00 UTC.",
                     "The disk is fixed",
                 ],
             ),
@@ -445,7 +446,7 @@ mod tests {
                 "Access ended: vm-web-01 in subscription sub-1",
                 vec![
                     "Your access reached its scheduled end.",
-                    "Your access ended on 2026-12-04 19:00 UTC.",
+                    "Your access ended on Friday 4 December 2026 at 19:00 UTC.",
                 ],
             ),
             (
@@ -455,7 +456,7 @@ mod tests {
                 "Accès terminé\u{a0}: vm-web-01 dans l’abonnement sub-1",
                 vec![
                     "Votre accès a atteint son échéance prévue.",
-                    "Votre accès a pris fin le 04/12/2026 à 19:00 UTC.",
+                    "Votre accès a pris fin le vendredi 4 décembre 2026 à 19:00 UTC.",
                 ],
             ),
         ];
