@@ -630,3 +630,45 @@ async fn history_lists_decided_requests() {
     );
     lockbox.system.stop();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_request_page_says_so() {
+    let lockbox = TestSystem::start().await;
+    lockbox.register("sub-1", &[(ALICE, "en")]).await;
+    let denied = notified_request(&lockbox).await;
+    let denied_link = lockbox.link_for(ALICE, &denied).await;
+    let deny = lockbox.post_decision(&denied_link, "deny").await;
+    assert_eq!(deny.status(), StatusCode::OK, "denying");
+
+    let page = lockbox.open_page(&denied_link).await.text().await.unwrap();
+    assert!(
+        page.contains("It can no longer be approved, denied or revoked."),
+        "the page of a denied request says it is closed: {page}"
+    );
+    assert!(
+        !page.contains("name=\"decision\""),
+        "a denied request's page offers a decision"
+    );
+
+    let revoked = notified_request(&lockbox).await;
+    let revoked_link = lockbox.link_for(ALICE, &revoked).await;
+    let approve = lockbox.post_decision(&revoked_link, "approve").await;
+    assert_eq!(approve.status(), StatusCode::OK, "approving");
+    let revoke = lockbox.post_revoke(&revoked_link).await;
+    assert_eq!(revoke.status(), StatusCode::OK, "revoking");
+    let request = lockbox.get_request(&revoked).await;
+    let closed_at: chrono::DateTime<Utc> = request["closed_at"].as_str().unwrap().parse().unwrap();
+    let scheduled_end: chrono::DateTime<Utc> = request["access_ends_at"].as_str().unwrap().parse().unwrap();
+    let page = lockbox.open_page(&revoked_link).await.text().await.unwrap();
+    let shown = closed_at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let scheduled = scheduled_end.format("%Y-%m-%d %H:%M UTC").to_string();
+    assert!(
+        page.contains(&format!("id=\"access-ends\">{shown}<")),
+        "a revoked request's page shows when access ended, {shown}: {page}"
+    );
+    assert!(
+        !page.contains(&scheduled),
+        "a revoked request's page shows the scheduled end {scheduled}"
+    );
+    lockbox.system.stop();
+}

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use lockbox::domain::form_nonce::FormAction;
 use lockbox_tests::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -262,5 +263,36 @@ async fn concurrent_expiry_runs_expire_once() {
         let request = lockbox.get_request(id).await;
         assert_eq!(request["stored_status"], "expired", "stored status of {id}");
     }
+    lockbox.system.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stored_expiry_answers_gone() {
+    let lockbox = TestSystem::start_with(short_expiry(TimeDelta::seconds(2), TimeDelta::hours(8))).await;
+    lockbox.register("sub-1", &[(ALICE, "en")]).await;
+    let id = lockbox.submit("sub-1").await;
+    lockbox.wait_for_status(&id, "customer_notified").await;
+    let link = lockbox.link_for(ALICE, &id).await;
+    let (page, token) = split_link(&link);
+    // The nonce of the page as the approver loaded it, before the request expired.
+    let nonce = lockbox.current_nonce(&link, FormAction::Decision).await;
+
+    lockbox.wait_for_status(&id, "expired").await;
+    lockbox.system.run_expiry().await.unwrap();
+    lockbox.wait_for_stored_status(&id, "expired").await;
+
+    let response = lockbox
+        .post_form(
+            &format!("{page}/decision"),
+            &[("token", &token), ("nonce", &nonce), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::GONE,
+        "a decision with the page's nonce after the stored expiry"
+    );
+    let body = response.text().await.unwrap();
+    assert!(body.contains("expired"), "the page says the request expired: {body}");
     lockbox.system.stop();
 }

@@ -43,7 +43,7 @@ pub enum LinkError {
     NoLongerOwner,
     /// A page without the token, from a browser that has no link cookie for the request
     /// (it expired, or the browser refused it).
-    #[error("the request has neither a link token nor a link cookie")]
+    #[error("the HTTP request has neither a link token nor a link cookie")]
     Missing,
 }
 
@@ -237,10 +237,11 @@ impl Decider {
             request.version,
         ) {
             NonceMatch::Current => Ok(()),
-            NonceMatch::Stale => Err(ApproverError::StaleForm(
-                request.status_at(self.clock.now()),
-                approver.locale,
-            )),
+            // An expired request says so whether or not the expiry run stored it yet.
+            NonceMatch::Stale => match request.status_at(self.clock.now()) {
+                Status::Expired => Err(ApproverError::Closed(Status::Expired, approver.locale)),
+                status => Err(ApproverError::StaleForm(status, approver.locale)),
+            },
             NonceMatch::Invalid => Err(FormError::InvalidNonce.into()),
         }
     }

@@ -393,7 +393,7 @@ mod tests {
                 Locale::Fr,
                 "Demande d’accès expirée\u{a0}: vm-web-01 dans l’abonnement sub-1",
                 vec![
-                    "Personne n’a décidé",
+                    "Aucune décision n’a été prise",
                     "La demande a expiré le mardi 8 décembre 2026 à 10:00 UTC.",
                 ],
             ),

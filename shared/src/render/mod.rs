@@ -6,7 +6,7 @@ pub mod pages;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::request::AccessRequest;
+use crate::domain::request::{AccessRequest, Status};
 use crate::domain::subscription::Locale;
 use crate::i18n::{self, format_time};
 
@@ -55,7 +55,7 @@ impl RequestView {
             status: i18n::status_label(request.status_at(now), locale),
             created_at: format_time(request.created_at, locale),
             expires_at: format_time(request.expires_at, locale),
-            access_ends_at: request.access_ends_at.map(|at| format_time(at, locale)),
+            access_ends_at: access_end(request, now).map(|at| format_time(at, locale)),
             decided_by: request.decided_by.clone(),
             pending: request.status_at(now).is_pending(),
             access_duration: i18n::format_duration(request.access_duration_seconds),
@@ -66,6 +66,15 @@ impl RequestView {
             jit_summary: jit_summary(request, locale),
             reason: request.reason.clone(),
         }
+    }
+}
+
+/// Returns when access ends or ended: the scheduled end, or the revocation's time once access
+/// was revoked before it.
+fn access_end(request: &AccessRequest, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match request.status_at(now) {
+        Status::Revoked => request.closed_at.or(request.access_ends_at),
+        _ => request.access_ends_at,
     }
 }
 

@@ -33,7 +33,7 @@ use crate::domain::ids::{InvalidField, RequestId};
 use crate::domain::request::{Decision, Status, MAX_REASON_LEN};
 use crate::domain::subscription::Locale;
 use crate::domain::token::TokenError;
-use crate::i18n::{format_time, operation_label, parse_locale, texts};
+use crate::i18n::{format_time, operation_label, parse_locale, status_label, texts};
 use crate::render::pages::{
     ClosedItem, ContinuePage, FilterOption, HistoryRow, LanguageLinks, PendingItem, PendingPage, RequestPage,
 };
@@ -378,6 +378,8 @@ async fn request_page(
         (Some(Done::Denied), Status::Denied) => Some(t.denied_done.to_owned()),
         (Some(Done::Revoked), Status::Revoked) => Some(t.revoked_done.to_owned()),
         (_, Status::Expired) => Some(t.expired_body.to_owned()),
+        // A request opened from an old mail after its outcome says at once that it is closed.
+        (_, status) if status.is_final() => Some(t.closed_body.replace("{status}", status_label(status, locale))),
         _ => None,
     };
     let decision_nonce = match status {
