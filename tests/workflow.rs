@@ -196,7 +196,7 @@ async fn pending_page_shows_access_duration() {
 
     let link = lockbox.approver_link("alice@contoso.example").await;
     let page = lockbox.open_page(&link).await.text().await.unwrap();
-    assert!(page.contains("grant access for 8 h"), "{page}");
+    assert!(page.contains("grant access for 8\u{a0}hours"), "{page}");
     assert!(
         page.contains("Expires at"),
         "a pending request shows its deadline: {page}"

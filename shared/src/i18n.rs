@@ -371,15 +371,25 @@ pub fn texts(locale: Locale) -> &'static Texts {
     }
 }
 
-/// Formats a duration for people: whole hours as `8 h`, whole minutes as `30 min`, else seconds.
-pub fn format_duration(seconds: i64) -> String {
-    if seconds % 3600 == 0 {
-        format!("{} h", seconds / 3600)
+/// Formats a duration in words: whole hours as `8 hours` (`8 heures`), whole minutes as
+/// `30 minutes`, else seconds.
+pub fn format_duration(seconds: i64, locale: Locale) -> String {
+    let (count, unit) = if seconds % 3600 == 0 {
+        (seconds / 3600, ["hour", "hours", "heure", "heures"])
     } else if seconds % 60 == 0 {
-        format!("{} min", seconds / 60)
+        (seconds / 60, ["minute", "minutes", "minute", "minutes"])
     } else {
-        format!("{seconds} s")
-    }
+        (seconds, ["second", "seconds", "seconde", "secondes"])
+    };
+    // English uses the singular for 1 only; French also for 0, which durations never are.
+    let plural = count > 1;
+    let word = match (locale, plural) {
+        (Locale::En, false) => unit[0],
+        (Locale::En, true) => unit[1],
+        (Locale::Fr, false) => unit[2],
+        (Locale::Fr, true) => unit[3],
+    };
+    format!("{count}\u{a0}{word}")
 }
 
 /// Formats the time left before a deadline, rounded down to whole minutes: `3 d 4 h`, `5 h 12 min`,
@@ -573,9 +583,11 @@ mod tests {
 
     #[test]
     fn duration_uses_largest_whole_unit() {
-        assert_eq!(format_duration(8 * 3600), "8 h");
-        assert_eq!(format_duration(30 * 60), "30 min");
-        assert_eq!(format_duration(45), "45 s");
+        assert_eq!(format_duration(8 * 3600, Locale::En), "8\u{a0}hours");
+        assert_eq!(format_duration(3600, Locale::En), "1\u{a0}hour");
+        assert_eq!(format_duration(8 * 3600, Locale::Fr), "8\u{a0}heures");
+        assert_eq!(format_duration(30 * 60, Locale::Fr), "30\u{a0}minutes");
+        assert_eq!(format_duration(45, Locale::En), "45\u{a0}seconds");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub struct RequestView {
     pub decided_by: Option<String>,
     /// Whether the request still waits for a decision at the time of rendering.
     pub pending: bool,
-    /// How long access lasts once approved, such as `8 h`.
+    /// How long access lasts once approved, such as `8 hours`.
     pub access_duration: String,
     /// How long the request still waits for a decision, while it is pending.
     pub time_left: Option<String>,
@@ -58,7 +58,7 @@ impl RequestView {
             access_ends_at: access_end(request, now).map(|at| format_time(at, locale)),
             decided_by: request.decided_by.clone(),
             pending: request.status_at(now).is_pending(),
-            access_duration: i18n::format_duration(request.access_duration_seconds),
+            access_duration: i18n::format_duration(request.access_duration_seconds, locale),
             time_left: request
                 .status_at(now)
                 .is_pending()
