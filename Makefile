@@ -1,7 +1,7 @@
 .DEFAULT_GOAL := help
 
 BINARIES := submit evaluate-jit notify decide expire audit-query
-TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
 
 # The AWS SDKs must never fall back to the EC2 instance metadata service for credentials or
 # region; locally everything talks to moto on 127.0.0.1.
