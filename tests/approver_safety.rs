@@ -8,8 +8,7 @@ use reqwest::{Method, StatusCode};
 /// Waits for a request to reach the customer and returns its id and Alice's link.
 async fn notified(lockbox: &TestSystem) -> (String, String) {
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
     (id, link)
 }

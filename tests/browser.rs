@@ -187,6 +187,25 @@ async fn wait_for_text(browser: &Client, selector: &str) -> String {
     }
 }
 
+/// Waits up to [`PAGE_TIMEOUT`] until the element that matches the CSS `selector` has the text
+/// `expected`. It reads the page again while a navigation replaces the element.
+async fn wait_for_exact_text(browser: &Client, selector: &str, expected: &str) {
+    let deadline = Instant::now() + PAGE_TIMEOUT;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = browser.find(Locator::Css(selector)).await {
+            if let Ok(text) = element.text().await {
+                if text == expected {
+                    return;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out after {PAGE_TIMEOUT:?} waiting for {selector} to read {expected:?}; it reads {last:?}");
+}
+
 /// Window widths of the screenshots: a desktop and a small phone.
 const WIDTHS: [(&str, u32); 2] = [("desktop", 1000), ("360px", 360)];
 
@@ -248,6 +267,28 @@ async fn open_mail(browser: &Client, mail: &lockbox_local::outbox::SentMail, dir
     wait_for_text(browser, "#status").await;
 }
 
+/// Clicks the element that `selector` finds on the current page.
+async fn click(browser: &Client, selector: &str) {
+    browser
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|error| panic!("{selector} is not on the page: {error}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types `text` into the field that `selector` finds on the current page.
+async fn type_into(browser: &Client, selector: &str, text: &str) {
+    browser
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|error| panic!("{selector} is not on the page: {error}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
 /// Waits for the approver mail to `email` and returns the newest one.
 async fn approver_mail(lockbox: &TestSystem, email: &str) -> lockbox_local::outbox::SentMail {
     lockbox.wait_for_mail(email, 1).await.pop().unwrap()
@@ -270,8 +311,7 @@ async fn browser_open_does_not_decide() {
     let driver = ChromeDriver::start();
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let mail = approver_mail(&lockbox, ALICE).await;
     let dir = screenshot_dir("browser_open_does_not_decide");
 
@@ -330,13 +370,7 @@ async fn browser_click_approves() {
     save_screenshots(&browser, &dir, "request").await;
 
     // The lockbox page lists both pending requests, newest first, with the time left.
-    browser
-        .find(Locator::Css("#list-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "#list-link").await;
     wait_for_text(&browser, "ul.requests").await;
     let listed: Vec<String> = {
         let mut ids = Vec::new();
@@ -348,33 +382,15 @@ async fn browser_click_approves() {
     let time_left = text_of(&browser, ".time-left").await;
     tokenless_path(&browser).await;
     save_screenshots(&browser, &dir, "lockbox").await;
-    browser
-        .find(Locator::Css("#tab-history"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "#tab-history").await;
     let history = wait_for_text(&browser, "#history").await;
     save_screenshots(&browser, &dir, "history").await;
     browser.back().await.unwrap();
 
     // Back on the request's page through the list's link.
-    browser
-        .find(Locator::Css(&format!("a[href*='/lockbox/requests/{id}']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, &format!("a[href*='/lockbox/requests/{id}']")).await;
     wait_for_text(&browser, "#status").await;
-    browser
-        .find(Locator::Css("button.approve"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "button.approve").await;
     let notice = wait_for_text(&browser, "p.notice").await;
     let status = text_of(&browser, "#status").await;
     let access_ends = text_of(&browser, "#access-ends").await;
@@ -439,28 +455,15 @@ async fn browser_deny_with_reason() {
     let driver = ChromeDriver::start();
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let mail = approver_mail(&lockbox, ALICE).await;
     let dir = screenshot_dir("browser_deny_with_reason");
 
     let browser = driver.open_browser().await;
     open_mail(&browser, &mail, &dir).await;
     let label = text_of(&browser, "label[for='deny-reason']").await;
-    browser
-        .find(Locator::Css("#deny-reason"))
-        .await
-        .unwrap()
-        .send_keys(REASON)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button.deny"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "#deny-reason", REASON).await;
+    click(&browser, "button.deny").await;
     let notice = wait_for_text(&browser, "p.notice").await;
     let shown_reason = text_of(&browser, "#reason").await;
     tokenless_path(&browser).await;
@@ -485,56 +488,27 @@ async fn browser_revoke_with_reason() {
     let driver = ChromeDriver::start();
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let mail = approver_mail(&lockbox, ALICE).await;
     let dir = screenshot_dir("browser_revoke_with_reason");
 
     let browser = driver.open_browser().await;
     open_mail(&browser, &mail, &dir).await;
-    browser
-        .find(Locator::Css("button.approve"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "button.approve").await;
     wait_for_text(&browser, "button.revoke").await;
     save_screenshots(&browser, &dir, "approved").await;
-    browser
-        .find(Locator::Css("#revoke-reason"))
-        .await
-        .unwrap()
-        .send_keys(REASON)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button.revoke"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "#revoke-reason", REASON).await;
+    click(&browser, "button.revoke").await;
+    // The approved page has a notice too, so wait for the revoked page's status first.
+    wait_for_exact_text(&browser, "#status", "Access revoked").await;
     let notice = wait_for_text(&browser, "p.notice").await;
     let status = text_of(&browser, "#status").await;
     save_screenshots(&browser, &dir, "result").await;
 
     // The history tab lists the request among the closed ones, with its current status.
-    browser
-        .find(Locator::Css("#list-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "#list-link").await;
     wait_for_text(&browser, "#tab-history").await;
-    browser
-        .find(Locator::Css("#tab-history"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "#tab-history").await;
     let closed_status = wait_for_text(&browser, "#closed .closed-status").await;
     let closed_id = text_of(&browser, "#closed .closed-request-id").await;
     save_screenshots(&browser, &dir, "history").await;
@@ -555,8 +529,7 @@ async fn browser_french_owner() {
     let driver = ChromeDriver::start();
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en"), (BOB, "fr")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let mail = approver_mail(&lockbox, BOB).await;
     let dir = screenshot_dir("browser_french_owner");
 
@@ -573,42 +546,18 @@ async fn browser_french_owner() {
     save_screenshots(&browser, &dir, "request").await;
 
     // The language links switch the page without JavaScript, and back.
-    browser
-        .find(Locator::Css("a[hreflang='en']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "a[hreflang='en']").await;
     let english_label = wait_for_text(&browser, "button.approve").await;
-    browser
-        .find(Locator::Css("a[hreflang='fr']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "a[hreflang='fr']").await;
     wait_for_text(&browser, "button.approve").await;
 
-    browser
-        .find(Locator::Css("#list-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "#list-link").await;
     let list_title = wait_for_text(&browser, "h1").await;
     save_screenshots(&browser, &dir, "lockbox").await;
     browser.back().await.unwrap();
     wait_for_text(&browser, "button.approve").await;
 
-    browser
-        .find(Locator::Css("button.approve"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "button.approve").await;
     let notice = wait_for_text(&browser, "p.notice").await;
     let status = text_of(&browser, "#status").await;
     save_screenshots(&browser, &dir, "result").await;
@@ -649,8 +598,7 @@ async fn browser_keyboard_approves() {
     let driver = ChromeDriver::start();
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let mail = approver_mail(&lockbox, ALICE).await;
     let dir = screenshot_dir("browser_keyboard_approves");
 

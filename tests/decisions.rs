@@ -9,17 +9,11 @@ use lockbox_tests::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-async fn notified_request(lockbox: &TestSystem) -> String {
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
-    id
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn deny_closes_request() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en"), (BOB, "en")]).await;
-    let id = notified_request(&lockbox).await;
+    let id = lockbox.submit_notified("sub-1").await;
     let alice_link = lockbox.link_for(ALICE, &id).await;
     let bob_link = lockbox.link_for(BOB, &id).await;
 
@@ -76,7 +70,7 @@ async fn deny_closes_request() {
 async fn cancel_by_requester_only() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = notified_request(&lockbox).await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
     let cancel_path = format!("/requests/{id}/cancel");
 
@@ -138,8 +132,8 @@ async fn cancel_by_requester_only() {
 async fn revoke_ends_approved_access() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en"), (BOB, "en")]).await;
-    let approved = notified_request(&lockbox).await;
-    let pending = notified_request(&lockbox).await;
+    let approved = lockbox.submit_notified("sub-1").await;
+    let pending = lockbox.submit_notified("sub-1").await;
 
     let approve = lockbox
         .post_decision(&lockbox.link_for(ALICE, &approved).await, "approve")
@@ -197,7 +191,7 @@ async fn concurrent_decisions_one_wins() {
     const POSTS: usize = 50;
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en"), (BOB, "en")]).await;
-    let id = notified_request(&lockbox).await;
+    let id = lockbox.submit_notified("sub-1").await;
     let links = [lockbox.link_for(ALICE, &id).await, lockbox.link_for(BOB, &id).await];
 
     // Every post carries the nonce of the version both pages were loaded at, as two approvers
@@ -279,7 +273,7 @@ async fn concurrent_decisions_one_wins() {
 async fn reading_link_changes_nothing() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = notified_request(&lockbox).await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
     let list_link = link.replace(&format!("/requests/{id}"), "");
     let operations_before = lockbox.audit_operations(&id).await;
@@ -316,7 +310,7 @@ async fn three_owners_one_mail_each() {
     lockbox
         .register("sub-1", &[(ALICE, "en"), (BOB, "fr"), (CAROL, "en")])
         .await;
-    let id = notified_request(&lockbox).await;
+    let id = lockbox.submit_notified("sub-1").await;
 
     for owner in [ALICE, BOB, CAROL] {
         let mails = lockbox.wait_for_mail(owner, 1).await;
@@ -393,7 +387,7 @@ async fn owner_engineer_not_approver() {
         "the requester's own link approves"
     );
 
-    let other = notified_request(&lockbox).await;
+    let other = lockbox.submit_notified("sub-1").await;
     let (_, alice_token) = split_link(&alice_link);
     let crossed = format!("{}/lockbox/requests/{other}?token={alice_token}", lockbox.base);
     let page = lockbox.http.get(&crossed).send().await.unwrap();
@@ -423,7 +417,7 @@ async fn owner_engineer_not_approver() {
 async fn unknown_decision_rejected() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = notified_request(&lockbox).await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
 
     let response = lockbox.post_decision(&link, "maybe").await;
@@ -451,8 +445,8 @@ fn page_links(html: &str) -> Vec<String> {
 async fn pending_list_shows_open_requests() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let denied = notified_request(&lockbox).await;
-    let open = notified_request(&lockbox).await;
+    let denied = lockbox.submit_notified("sub-1").await;
+    let open = lockbox.submit_notified("sub-1").await;
     let (_, token) = split_link(&lockbox.link_for(ALICE, &denied).await);
     let list = format!("{}/lockbox?token={token}", lockbox.base);
 
@@ -496,7 +490,7 @@ async fn cancel_races_decision() {
     const POSTS: usize = 20;
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = notified_request(&lockbox).await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
     let (page, token) = split_link(&link);
     let nonce = lockbox.current_nonce(&link, FormAction::Decision).await;
@@ -526,7 +520,7 @@ async fn cancel_races_decision() {
         results.push(task.await.unwrap());
     }
 
-    // An accepted approval answers 303 and an accepted cancel 200.
+    // An accepted approval returns 303 and an accepted cancel 200.
     let accepted = |status: &StatusCode| *status == StatusCode::SEE_OTHER || *status == StatusCode::OK;
     let winners: Vec<&str> = results
         .iter()
@@ -635,7 +629,7 @@ async fn history_lists_decided_requests() {
 async fn closed_request_page_says_so() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let denied = notified_request(&lockbox).await;
+    let denied = lockbox.submit_notified("sub-1").await;
     let denied_link = lockbox.link_for(ALICE, &denied).await;
     let deny = lockbox.post_decision(&denied_link, "deny").await;
     assert_eq!(deny.status(), StatusCode::OK, "denying");
@@ -650,7 +644,7 @@ async fn closed_request_page_says_so() {
         "a denied request's page offers a decision"
     );
 
-    let revoked = notified_request(&lockbox).await;
+    let revoked = lockbox.submit_notified("sub-1").await;
     let revoked_link = lockbox.link_for(ALICE, &revoked).await;
     let approve = lockbox.post_decision(&revoked_link, "approve").await;
     assert_eq!(approve.status(), StatusCode::OK, "approving");
@@ -660,11 +654,11 @@ async fn closed_request_page_says_so() {
     let closed_at: chrono::DateTime<Utc> = request["closed_at"].as_str().unwrap().parse().unwrap();
     let scheduled_end: chrono::DateTime<Utc> = request["access_ends_at"].as_str().unwrap().parse().unwrap();
     let page = lockbox.open_page(&revoked_link).await.text().await.unwrap();
-    let shown = closed_at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let ended_at = closed_at.format("%Y-%m-%d %H:%M UTC").to_string();
     let scheduled = scheduled_end.format("%Y-%m-%d %H:%M UTC").to_string();
     assert!(
-        page.contains(&format!("id=\"access-ends\">{shown}<")),
-        "a revoked request's page shows when access ended, {shown}: {page}"
+        page.contains(&format!("id=\"access-ends\">{ended_at}<")),
+        "a revoked request's page shows when access ended, {ended_at}: {page}"
     );
     assert!(
         !page.contains(&scheduled),

@@ -13,8 +13,7 @@ use serde_json::json;
 async fn expiry_run_skips_undue() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
 
     let report = lockbox.system.run_expiry().await.unwrap();
     assert_eq!(report.expired, 0, "requests expired before their deadline");
@@ -31,8 +30,7 @@ async fn expiry_run_skips_undue() {
 async fn request_expires_at_deadline() {
     let lockbox = TestSystem::start_with(short_expiry(TimeDelta::seconds(2), TimeDelta::hours(8))).await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
 
     // The scheduled run is hourly, so only the computed status can change here.
@@ -136,8 +134,7 @@ async fn schedule_expires_request() {
 async fn access_ends_after_duration() {
     let lockbox = TestSystem::start_with(short_expiry(TimeDelta::hours(1), TimeDelta::seconds(2))).await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
     let response = lockbox.post_decision(&link, "approve").await;
     assert_eq!(
@@ -270,8 +267,7 @@ async fn concurrent_expiry_runs_expire_once() {
 async fn stored_expiry_answers_gone() {
     let lockbox = TestSystem::start_with(short_expiry(TimeDelta::seconds(2), TimeDelta::hours(8))).await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
     let (page, token) = split_link(&link);
     // The nonce of the page as the approver loaded it, before the request expired.

@@ -123,8 +123,7 @@ async fn notified_event_redelivered() {
 async fn outcome_event_redelivered() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let response = lockbox
         .post_decision(&lockbox.link_for(ALICE, &id).await, "approve")
         .await;

@@ -133,8 +133,7 @@ async fn submit_rejects_bad_input() {
 async fn oversized_body_rejected() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let before = lockbox.audit_entries(SUBMISSIONS).await.len();
     let registrations = lockbox
         .audit_entries("subscription_id=sub-1&operation=Register%20Subscription")
@@ -264,8 +263,7 @@ async fn register_rejects_bad_owner() {
         after, before,
         "Register Subscription entries after the invalid registrations"
     );
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    lockbox.submit_notified("sub-1").await;
     lockbox.wait_for_mail(ALICE, 1).await;
     assert!(
         lockbox.mail_to(BOB).is_empty(),
@@ -337,8 +335,7 @@ async fn submit_checks_caller() {
 async fn cancel_rejects_bad_reason() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let path = format!("/requests/{id}/cancel");
 
     // (case, body, field named in the error)

@@ -120,8 +120,7 @@ async fn basic_plan_rejected() {
 async fn developer_plan_accepted() {
     let lockbox = TestSystem::start().await;
     lockbox.register_with_plan("sub-1", "developer", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    lockbox.submit_notified("sub-1").await;
     lockbox.system.stop();
 }
 
@@ -318,8 +317,7 @@ async fn internal_reject_closes_request() {
 async fn internal_approval_needs_pending() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
 
     let devops = Identity::new("devops@provider.example", "devops_manager");
     let response = internal_approval(&lockbox, &id, &devops, json!({"decision": "approve"}))

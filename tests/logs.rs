@@ -52,8 +52,7 @@ async fn logs_never_contain_link_tokens() {
 
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let link = lockbox.link_for(ALICE, &id).await;
     let (_, token) = split_link(&link);
 

@@ -50,8 +50,7 @@ async fn pending_request_ttl() {
 async fn closed_request_ttl() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     let response = lockbox.post_decision(&lockbox.link_for(ALICE, &id).await, "deny").await;
     assert_eq!(
         response.status(),
@@ -71,8 +70,7 @@ async fn closed_request_ttl() {
 async fn audit_items_have_no_ttl() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[(ALICE, "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     lockbox.wait_for_mail(ALICE, 1).await;
 
     let client = aws_sdk_dynamodb::Client::new(&lockbox.system.sdk);

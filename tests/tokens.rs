@@ -47,8 +47,7 @@ fn damaged_tokens(token: &str) -> Vec<String> {
 }
 
 async fn notified_request(lockbox: &TestSystem) -> String {
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
     id
 }
 

@@ -19,8 +19,7 @@ async fn approval_story_end_to_end() {
         )
         .await;
 
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
 
     let link = lockbox.approver_link("alice@contoso.example").await;
     let page = lockbox.open_page(&link).await;
@@ -57,8 +56,7 @@ async fn french_owner_gets_french_mail() {
             &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")],
         )
         .await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    lockbox.submit_notified("sub-1").await;
 
     let mails = lockbox.wait_for_mail("bob@contoso.example", 1).await;
     assert!(mails[0].subject.contains("Demande d’accès"), "{}", mails[0].subject);
@@ -162,8 +160,7 @@ async fn closed_request_page_names_status() {
             &[("alice@contoso.example", "en"), ("bob@contoso.example", "fr")],
         )
         .await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    lockbox.submit_notified("sub-1").await;
 
     let alice = lockbox.approver_link("alice@contoso.example").await;
     let bob = lockbox.approver_link("bob@contoso.example").await;
@@ -191,8 +188,7 @@ async fn closed_request_page_names_status() {
 async fn pending_page_shows_access_duration() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[("alice@contoso.example", "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    lockbox.submit_notified("sub-1").await;
 
     let link = lockbox.approver_link("alice@contoso.example").await;
     let page = lockbox.open_page(&link).await.text().await.unwrap();
@@ -215,8 +211,7 @@ async fn pending_page_shows_access_duration() {
 async fn page_forms_use_root_paths() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[("alice@contoso.example", "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
 
     let link = lockbox.approver_link("alice@contoso.example").await;
     let page = lockbox.open_page(&link).await.text().await.unwrap();
@@ -232,8 +227,7 @@ async fn page_forms_use_root_paths() {
 async fn decision_redirects_to_page() {
     let lockbox = TestSystem::start().await;
     lockbox.register("sub-1", &[("alice@contoso.example", "en")]).await;
-    let id = lockbox.submit("sub-1").await;
-    lockbox.wait_for_status(&id, "customer_notified").await;
+    let id = lockbox.submit_notified("sub-1").await;
 
     let link = lockbox.approver_link("alice@contoso.example").await;
     let (page, token) = split_link(&link);

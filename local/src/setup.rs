@@ -1,5 +1,5 @@
 //! Creates on the emulator what a deployment's template creates: the table, the event bus, a
-//! verified sender identity and the secret that holds the link-signing key.
+//! verified sender identity and the secret that contains the link-signing key.
 
 use anyhow::{Context, Result};
 use aws_config::SdkConfig;

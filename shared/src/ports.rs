@@ -151,8 +151,8 @@ pub trait EventBus: Send + Sync {
 /// The key that signs and checks approver links.
 #[async_trait]
 pub trait TokenKeys: Send + Sync {
-    /// Returns the current key. A source that fetches it may fail; the caller then answers
-    /// with a service error and nothing changes.
+    /// Returns the current key. A source that fetches it may fail, and the caller then returns
+    /// a service error and changes nothing.
     async fn current(&self) -> PortResult<TokenKey>;
 }
 

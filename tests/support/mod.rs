@@ -268,6 +268,14 @@ impl TestSystem {
         body["request_id"].as_str().unwrap().to_owned()
     }
 
+    /// Submits a request to `subscription_id` and waits until its approvers are notified.
+    /// Returns the request id.
+    pub async fn submit_notified(&self, subscription_id: &str) -> String {
+        let id = self.submit(subscription_id).await;
+        self.wait_for_status(&id, "customer_notified").await;
+        id
+    }
+
     pub async fn get_request(&self, id: &str) -> Value {
         let response = self
             .request(Method::GET, &format!("/requests/{id}"), Some(&Identity::engineer()))
@@ -407,7 +415,7 @@ impl TestSystem {
     }
 
     /// Posts `form` to `url` as an approver's browser does after loading the page, and follows
-    /// the redirect that a success answers with, carrying the cookie it sets. Returns the last
+    /// the redirect that a success returns, carrying the cookie it sets. Returns the last
     /// response.
     pub async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Response {
         let response = no_redirects().post(url).form(form).send().await.unwrap();

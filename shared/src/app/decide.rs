@@ -237,7 +237,7 @@ impl Decider {
             request.version,
         ) {
             NonceMatch::Current => Ok(()),
-            // An expired request says so whether or not the expiry run stored it yet.
+            // An expired request is reported as expired whether or not the expiry run stored it yet.
             NonceMatch::Stale => match request.status_at(self.clock.now()) {
                 Status::Expired => Err(ApproverError::Closed(Status::Expired, approver.locale)),
                 status => Err(ApproverError::StaleForm(status, approver.locale)),
@@ -265,7 +265,7 @@ impl Decider {
         };
         let mut entries = Vec::new();
         let mut page_token = None;
-        // The subscription's partition also holds mail and registration entries, so a page may
+        // The subscription's partition also contains mail and registration entries, so a page may
         // contain few history entries. Read on until the tab is full, the log ends or
         // HISTORY_MAX_PAGES pages were read.
         for _ in 0..HISTORY_MAX_PAGES {

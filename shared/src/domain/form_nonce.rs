@@ -32,7 +32,7 @@ impl FormAction {
     }
 }
 
-/// What a posted nonce matches.
+/// The result of checking a posted nonce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NonceMatch {
     /// The nonce of the request's current version.

@@ -122,12 +122,12 @@ pub fn html(status: StatusCode, body: String) -> Response {
     response
 }
 
-/// What an approver error page says, in one language.
+/// The title and body of an approver error page, in one language.
 type ErrorText = Box<dyn Fn(&'static Texts) -> (&'static str, String)>;
 
 /// Renders an approver's error as a page, and logs it with the request id from the path, when
 /// there is one. The page is in `chosen`, the language the approver picked on the page, else in
-/// the approver's language when the error knows it, else in English and French.
+/// the approver's language when the error carries it, else in English and French.
 pub fn approver_error_page(error: ApproverError, request_id: Option<&str>, chosen: Option<Locale>) -> Response {
     use askama::Template;
 

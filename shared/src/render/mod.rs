@@ -33,7 +33,7 @@ pub struct RequestView {
     pub access_duration: String,
     /// How long the request still waits for a decision, while it is pending.
     pub time_left: Option<String>,
-    /// What the JIT policy decided, and who approved on the provider's side first, if anyone.
+    /// The JIT policy's outcome, and the provider-side approver who approved first, if any.
     pub jit_summary: Option<String>,
     /// The reason recorded with the request's last step (a denial, revocation or cancellation).
     pub reason: Option<String>,

@@ -1,8 +1,8 @@
 //! The cookie that carries an approver link's token once the browser has left the link's URL.
 //!
 //! The first GET of a link with `?token=` stores the token in a cookie named after the link's
-//! request, and the browser moves on to the same page without the token, so the token stays out
-//! of the address bar, the history and any later `Referer`. The cookie is `HttpOnly` (no script
+//! request. The browser then moves on to the same page without the token, so the token stays
+//! out of the address bar, the history and any later `Referer`. The cookie is `HttpOnly` (no script
 //! reads it), `Secure` (sent over HTTPS only; Chromium 156 also keeps and sends it on
 //! `http://127.0.0.1`, which it treats as a secure context), `SameSite=Strict` (no other site
 //! can make the browser send it) and limited to the approver pages' path.

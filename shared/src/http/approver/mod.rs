@@ -2,7 +2,7 @@
 //! approval API. Only POST routes change anything, so mail scanners that follow links (GET or
 //! HEAD) cannot decide a request.
 //!
-//! A link's first GET exchanges its token for a cookie (see [`link_cookie`]) and answers with a
+//! A link's first GET exchanges its token for a cookie (see [`link_cookie`]) and returns a
 //! page that moves on to the same address without the token. Every later page reads the token
 //! from the cookie. A form post needs the token (from the cookie, or a `token` field for
 //! clients without cookies), the nonce its page was rendered with, and, from a browser, this
@@ -143,7 +143,7 @@ fn lockbox_path(decider: &Decider) -> String {
     format!("{}/lockbox", decider.base_path)
 }
 
-/// Answers a link's first GET: stores its token in a cookie and moves the browser on to
+/// Handles a link's first GET: stores its token in a cookie and moves the browser on to
 /// `target`, the same page without the token.
 fn exchange_token(decider: &Decider, context: &ApproverContext, target: String, locale: Locale) -> Response {
     let page = ContinuePage {
@@ -352,7 +352,7 @@ async fn history_page(
 
 /// Renders a request's page. Its links and form actions are paths under the public address's
 /// path, so that they work whatever origin the page was reached on. An expired request's page
-/// answers `410 Gone`.
+/// has the status `410 Gone`.
 async fn request_page(
     decider: &Decider,
     context: &ApproverContext,
@@ -365,6 +365,7 @@ async fn request_page(
     let t = texts(locale);
     let id = context.request.request_id;
     let status = context.request.status_at(now);
+
     // Confirm an action only while the request is still in the state it produced.
     let notice = match (done, status) {
         (Some(Done::Approved), Status::Approved) => {
@@ -378,10 +379,11 @@ async fn request_page(
         (Some(Done::Denied), Status::Denied) => Some(t.denied_done.to_owned()),
         (Some(Done::Revoked), Status::Revoked) => Some(t.revoked_done.to_owned()),
         (_, Status::Expired) => Some(t.expired_body.to_owned()),
-        // A request opened from an old mail after its outcome says at once that it is closed.
+        // A request opened from an old mail after its outcome states at once that it is closed.
         (_, status) if status.is_final() => Some(t.closed_body.replace("{status}", status_label(status, locale))),
         _ => None,
     };
+
     let decision_nonce = match status {
         Status::CustomerNotified => Some(decider.issue_nonce(context, FormAction::Decision).await?),
         _ => None,
@@ -390,6 +392,7 @@ async fn request_page(
         Status::Approved => Some(decider.issue_nonce(context, FormAction::Revoke).await?),
         _ => None,
     };
+
     let done_code = done.map(Done::as_str).unwrap_or_default();
     let page_path = request_path(decider, id);
     let page = RequestPage {
@@ -403,6 +406,7 @@ async fn request_page(
         lang: chosen.map(locale_code),
         notice,
     };
+
     let code = if status == Status::Expired {
         StatusCode::GONE
     } else {
@@ -488,13 +492,49 @@ fn form_token(headers: &HeaderMap, id: RequestId, field: Option<String>) -> Resu
     Ok((token, false))
 }
 
+/// The fields of the decision and revocation forms. Only the decision form has `decision`.
 #[derive(Deserialize)]
-struct DecisionForm {
+struct ApproverForm {
     token: Option<String>,
     nonce: Option<String>,
     decision: Option<Decision>,
     reason: Option<String>,
     lang: Option<String>,
+}
+
+/// An approver form after the checks that both forms share.
+struct PostedForm {
+    id: RequestId,
+    token: String,
+    /// Whether the token came in a form field rather than the link cookie.
+    token_from_form: bool,
+    nonce: Option<String>,
+    decision: Option<Decision>,
+    reason: Option<String>,
+}
+
+/// Checks a posted approver form's origin, path and fields, and finds its token. Sets `chosen`
+/// as soon as the form names a language, so that a later error page uses it.
+fn read_form(
+    headers: &HeaderMap,
+    request_id: &str,
+    body: &[u8],
+    chosen: &mut Option<Locale>,
+) -> Result<PostedForm, ApproverError> {
+    origin::require_same_origin(headers)?;
+    let id = path_request_id(request_id)?;
+    let form: ApproverForm = form_body(body).map_err(|error| ApproverError::App(AppError::Invalid(error)))?;
+    *chosen = chosen_locale(form.lang.as_deref());
+    let (token, token_from_form) = form_token(headers, id, form.token)?;
+    let reason = form_reason(form.reason)?;
+    Ok(PostedForm {
+        id,
+        token,
+        token_from_form,
+        nonce: form.nonce,
+        decision: form.decision,
+        reason,
+    })
 }
 
 async fn decide(
@@ -505,17 +545,12 @@ async fn decide(
 ) -> Response {
     let mut chosen = None;
     let result = async {
-        origin::require_same_origin(&headers)?;
-        let id = path_request_id(&request_id)?;
-        let form: DecisionForm = form_body(&body).map_err(|error| ApproverError::App(AppError::Invalid(error)))?;
-        chosen = chosen_locale(form.lang.as_deref());
-        let (token, token_from_form) = form_token(&headers, id, form.token)?;
+        let form = read_form(&headers, &request_id, &body, &mut chosen)?;
         let decision = form
             .decision
             .ok_or_else(|| ApproverError::App(AppError::Invalid(InvalidField::new("decision", "is missing"))))?;
-        let reason = form_reason(form.reason)?;
         let context = decider
-            .decide(id, &token, form.nonce.as_deref(), decision, reason)
+            .decide(form.id, &form.token, form.nonce.as_deref(), decision, form.reason)
             .await?;
         let done = match decision {
             Decision::Approve => Done::Approved,
@@ -526,19 +561,11 @@ async fn decide(
             &context,
             done,
             chosen.map(locale_code),
-            token_from_form,
+            form.token_from_form,
         ))
     }
     .await;
     result.unwrap_or_else(|error| approver_error_page(error, Some(&request_id), chosen))
-}
-
-#[derive(Deserialize)]
-struct RevokeForm {
-    token: Option<String>,
-    nonce: Option<String>,
-    reason: Option<String>,
-    lang: Option<String>,
 }
 
 async fn revoke(
@@ -549,19 +576,16 @@ async fn revoke(
 ) -> Response {
     let mut chosen = None;
     let result = async {
-        origin::require_same_origin(&headers)?;
-        let id = path_request_id(&request_id)?;
-        let form: RevokeForm = form_body(&body).map_err(|error| ApproverError::App(AppError::Invalid(error)))?;
-        chosen = chosen_locale(form.lang.as_deref());
-        let (token, token_from_form) = form_token(&headers, id, form.token)?;
-        let reason = form_reason(form.reason)?;
-        let context = decider.revoke(id, &token, form.nonce.as_deref(), reason).await?;
+        let form = read_form(&headers, &request_id, &body, &mut chosen)?;
+        let context = decider
+            .revoke(form.id, &form.token, form.nonce.as_deref(), form.reason)
+            .await?;
         Ok::<_, ApproverError>(redirect_to_page(
             &decider,
             &context,
             Done::Revoked,
             chosen.map(locale_code),
-            token_from_form,
+            form.token_from_form,
         ))
     }
     .await;
